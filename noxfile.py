@@ -1,0 +1,123 @@
+"""Every task of the project; `nox` with no arguments runs what CI runs (see scripts/test)."""
+
+from __future__ import annotations
+
+import filecmp
+import shutil
+import tempfile
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+SPEC = ROOT / "openapi.yaml"
+GENERATED = ROOT / "generated" / "evenergy_openapi"
+GENERATOR = ROOT / "generator"
+CONSTRAINTS = ("-c", "requirements/dev.txt")
+NODE_BIN = ROOT / "node_modules" / ".bin"
+
+nox.options.default_venv_backend = "uv"
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "typecheck", "check_generated", "tests"]
+
+PYPROJECT = nox.project.load_toml("pyproject.toml")
+
+
+def install_group(session: nox.Session, group: str, *, project: bool = False) -> None:
+    """Install one pinned dependency group (and the SDK itself when `project`)."""
+    packages = nox.project.dependency_groups(PYPROJECT, group)
+    session.install(*CONSTRAINTS, *packages, *(["."] if project else []))
+
+
+def generate_into(session: nox.Session, destination: Path) -> None:
+    """Generate the low-level client from openapi.yaml into `destination` (replaced whole)."""
+    with tempfile.TemporaryDirectory() as scratch:
+        output = Path(scratch) / "evenergy_openapi"
+        session.run(
+            "openapi-python-client", "generate",
+            "--path", str(SPEC),
+            "--meta", "none",
+            "--config", str(GENERATOR / "config.yaml"),
+            "--custom-template-path", str(GENERATOR / "templates"),
+            "--output-path", str(output),
+            "--fail-on-warning",
+            silent=True,
+        )  # fmt: skip
+        shutil.rmtree(output / ".ruff_cache", ignore_errors=True)
+        (output / "py.typed").write_text("")
+        shutil.rmtree(destination, ignore_errors=True)
+        shutil.copytree(output, destination)
+
+
+def differing_files(left: Path, right: Path) -> list[str]:
+    """Relative paths that differ between two trees, ignoring byte-code caches."""
+    ignore = ["__pycache__"]
+    found: list[str] = []
+
+    def walk(comparison: filecmp.dircmp[str], prefix: str) -> None:
+        found.extend(prefix + name for name in comparison.left_only + comparison.right_only)
+        found.extend(prefix + name for name in comparison.diff_files + comparison.funny_files)
+        for name, sub in comparison.subdirs.items():
+            walk(sub, f"{prefix}{name}/")
+
+    walk(filecmp.dircmp(left, right, ignore=ignore, shallow=False), "")
+    return sorted(found)
+
+
+@nox.session
+def generate(session: nox.Session) -> None:
+    """Regenerate generated/ from openapi.yaml."""
+    install_group(session, "generate")
+    generate_into(session, GENERATED)
+    session.log(f"regenerated {GENERATED.relative_to(ROOT)} from {SPEC.name}")
+
+
+@nox.session
+def check_generated(session: nox.Session) -> None:
+    """Fail when generated/ is not what openapi.yaml and the generator config produce."""
+    install_group(session, "generate")
+    with tempfile.TemporaryDirectory() as scratch:
+        fresh = Path(scratch) / "evenergy_openapi"
+        generate_into(session, fresh)
+        stale = differing_files(GENERATED, fresh)
+    if stale:
+        session.error(
+            "generated/ is stale (run ./scripts/generate and commit the result): "
+            + ", ".join(stale)
+        )
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff (check and format), the OpenAPI validator and Redocly's linter."""
+    install_group(session, "lint")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("openapi-spec-validator", str(SPEC), silent=True)
+    session.run(
+        str(NODE_BIN / "redocly"), "lint", str(SPEC), "--format", "stylish",
+        external=True,
+        env={"REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true"},
+    )  # fmt: skip
+
+
+@nox.session
+def typecheck(session: nox.Session) -> None:
+    """mypy --strict on the wrapper package."""
+    install_group(session, "typecheck")
+    session.run("mypy", "--strict", "wrapper/evenergy")
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """Unit tests and integration tests against the local Prism mock (started by the tests)."""
+    install_group(session, "test", project=True)
+    session.run("pytest", *session.posargs)
+
+
+@nox.session
+def demo(session: nox.Session) -> None:
+    """Start the mock, list every EVSE site and CPMS provider through evenergy, stop the mock."""
+    session.install(*CONSTRAINTS, ".")
+    session.run("python", "scripts/demo.py", *session.posargs)
