@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import filecmp
 import shutil
 import tempfile
 from pathlib import Path
@@ -27,7 +26,8 @@ PYPROJECT = nox.project.load_toml("pyproject.toml")
 def install_group(session: nox.Session, group: str, *, project: bool = False) -> None:
     """Install one pinned dependency group (and the SDK itself when `project`)."""
     packages = nox.project.dependency_groups(PYPROJECT, group)
-    session.install(*CONSTRAINTS, *packages, *(["."] if project else []))
+    sdk = ["--reinstall-package", "evenergy", "."] if project else []
+    session.install(*CONSTRAINTS, *packages, *sdk)
 
 
 def generate_into(session: nox.Session, destination: Path) -> None:
@@ -52,17 +52,16 @@ def generate_into(session: nox.Session, destination: Path) -> None:
 
 def differing_files(left: Path, right: Path) -> list[str]:
     """Relative paths that differ between two trees, ignoring byte-code caches."""
-    ignore = ["__pycache__"]
-    found: list[str] = []
 
-    def walk(comparison: filecmp.dircmp[str], prefix: str) -> None:
-        found.extend(prefix + name for name in comparison.left_only + comparison.right_only)
-        found.extend(prefix + name for name in comparison.diff_files + comparison.funny_files)
-        for name, sub in comparison.subdirs.items():
-            walk(sub, f"{prefix}{name}/")
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            str(path.relative_to(root)): path.read_bytes()
+            for path in root.rglob("*")
+            if path.is_file() and "__pycache__" not in path.parts
+        }
 
-    walk(filecmp.dircmp(left, right, ignore=ignore, shallow=False), "")
-    return sorted(found)
+    old, new = files(left), files(right)
+    return sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
 
 
 @nox.session
@@ -105,7 +104,7 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the wrapper package."""
-    install_group(session, "typecheck")
+    install_group(session, "typecheck", project=True)
     session.run("mypy", "--strict", "wrapper/evenergy")
 
 
@@ -119,5 +118,5 @@ def tests(session: nox.Session) -> None:
 @nox.session
 def demo(session: nox.Session) -> None:
     """Start the mock, list every EVSE site and CPMS provider through evenergy, stop the mock."""
-    session.install(*CONSTRAINTS, ".")
-    session.run("python", "scripts/demo.py", *session.posargs)
+    session.install(*CONSTRAINTS, "--reinstall-package", "evenergy", ".")
+    session.run("python", "scripts/demo.py", *session.posargs, env={"PYTHONPATH": "scripts"})

@@ -46,7 +46,8 @@ def _answers(base_url: str) -> bool:
     try:
         with urllib.request.urlopen(request, timeout=2):  # noqa: S310
             return True
-    except urllib.error.HTTPError:
+    except urllib.error.HTTPError as answer:
+        answer.close()
         return True  # any HTTP answer means the server is up
     except OSError:
         return False
@@ -71,7 +72,9 @@ def _stop(process: subprocess.Popen[bytes]) -> None:
 def running(spec: Path = SPEC, *, dynamic: bool = False) -> Iterator[str]:
     """Serve `spec` with Prism and yield its base URL; stop it when the block ends."""
     if not PRISM.exists():
-        raise MockServerError(f"Prism is not installed ({PRISM} is missing): run ./scripts/bootstrap")
+        raise MockServerError(
+            f"Prism is not installed ({PRISM} is missing): run ./scripts/bootstrap"
+        )
     port = free_port()
     base_url = f"http://127.0.0.1:{port}"
     command = [str(PRISM), "mock", str(spec), "-h", "127.0.0.1", "-p", str(port)]

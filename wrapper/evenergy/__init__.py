@@ -1,0 +1,65 @@
+"""Python SDK for the ev.energy v2 API: EVSE sites and CPMS providers.
+
+    from evenergy import EvEnergy
+
+    with EvEnergy(access_token="...") as client:
+        for site in client.evse_sites.list():
+            print(site.id, site.cpms_connection)
+
+`EvEnergy` blocks; `AsyncEvEnergy` is the same with `await` and `async for`. Everything the SDK
+raises on purpose derives from `EvEnergyError`.
+"""
+
+from evenergy_openapi.models import CPMSProvider, CPMSProviderId, EVSESite, Problem
+
+from ._client import AsyncEvEnergy, EvEnergy
+from ._config import ClientOptions
+from ._exceptions import (
+    APIConnectionError,
+    APIStatusError,
+    APITimeoutError,
+    AuthenticationError,
+    BadRequestError,
+    ConfigurationError,
+    EvEnergyError,
+    InternalServerError,
+    NotAcceptableError,
+    NotFoundError,
+    PaginationError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+)
+from ._pagination import AsyncPaginator, Page, SyncPaginator
+from ._rate_limit import RateLimit
+from ._version import API_VERSION, __version__
+
+__all__ = [
+    "API_VERSION",
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AsyncEvEnergy",
+    "AsyncPaginator",
+    "AuthenticationError",
+    "BadRequestError",
+    "CPMSProvider",
+    "CPMSProviderId",
+    "ClientOptions",
+    "ConfigurationError",
+    "EVSESite",
+    "EvEnergy",
+    "EvEnergyError",
+    "InternalServerError",
+    "NotAcceptableError",
+    "NotFoundError",
+    "Page",
+    "PaginationError",
+    "PermissionDeniedError",
+    "Problem",
+    "RateLimit",
+    "RateLimitError",
+    "ResponseValidationError",
+    "SyncPaginator",
+    "__version__",
+]

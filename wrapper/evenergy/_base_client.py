@@ -1,0 +1,187 @@
+"""Sending one API request: default headers, authentication, retries, logging, error mapping.
+
+`_RequestCore` holds everything that is not I/O; `SyncTransport` and `AsyncTransport` are the
+two small loops that send, wait and send again around it.
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import time
+from typing import Any
+
+import anyio
+import httpx
+
+from ._config import Settings
+from ._constants import LOGGER_NAME
+from ._exceptions import APIConnectionError, APITimeoutError, status_error
+from ._rate_limit import RateLimit, RateLimitTracker
+from ._retry import Retry, decide
+from ._version import __version__
+
+logger = logging.getLogger(LOGGER_NAME)
+
+# The waits between retries; tests replace these to record the delays instead of sleeping.
+_sleep = time.sleep
+_async_sleep = anyio.sleep
+
+RequestArgs = dict[str, Any]
+"""What a generated operation's `_get_kwargs` returns: method, url (a path), params, headers."""
+
+
+def user_agent() -> str:
+    """Name the SDK, its version, Python's and httpx's in the User-Agent."""
+    return (
+        f"evenergy-python/{__version__} "
+        f"{platform.python_implementation()}/{platform.python_version()} httpx/{httpx.__version__}"
+    )
+
+
+class _RequestCore:
+    """Builds requests and judges their outcomes; shared by the sync and the async transport."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.rate_limits = RateLimitTracker()
+        self.headers = {
+            "User-Agent": user_agent(),
+            # Errors come as problem details: accept them too, or a strict server answers 406.
+            "Accept": "application/json, application/problem+json",
+            "EvEnergy-Version": settings.api_version,
+        }
+
+    def build(self, http: httpx.Client | httpx.AsyncClient, args: RequestArgs) -> httpx.Request:
+        return http.build_request(
+            args["method"],
+            self.settings.base_url + args["url"],
+            params=args.get("params"),
+            headers={**self.headers, **args.get("headers", {})},
+            timeout=self.settings.timeout,
+        )
+
+    def judge(
+        self,
+        request: httpx.Request,
+        attempt: int,
+        started: float,
+        response: httpx.Response | None,
+        error: httpx.RequestError | None,
+    ) -> Retry | None:
+        """Log an attempt, record its rate limit, and say whether and when to retry it."""
+        elapsed_ms = (time.perf_counter() - started) * 1000
+        outcome = response.status_code if response is not None else type(error).__name__
+        logger.debug(
+            "%s %s -> %s in %.1f ms (attempt %d)",
+            request.method,
+            request.url.path,
+            outcome,
+            elapsed_ms,
+            attempt,
+        )
+        if response is not None:
+            self.rate_limits.observe(RateLimit.from_headers(response.headers))
+        retry = decide(
+            attempt=attempt,
+            max_retries=self.settings.max_retries,
+            max_retry_after=self.settings.max_retry_after,
+            response=response,
+            error=error if isinstance(error, httpx.TransportError) else None,
+        )
+        if retry is not None:
+            logger.info(
+                "retrying %s %s in %.2f s (retry %d of %d): %s",
+                request.method,
+                request.url.path,
+                retry.delay,
+                attempt,
+                self.settings.max_retries,
+                retry.reason,
+            )
+        return retry
+
+    @staticmethod
+    def result(
+        operation: str,
+        request: httpx.Request,
+        response: httpx.Response | None,
+        error: httpx.RequestError | None,
+    ) -> httpx.Response:
+        """Return a successful response; raise the SDK's error for anything else."""
+        if response is None:
+            if isinstance(error, httpx.TimeoutException):
+                raise APITimeoutError(
+                    f"{operation}: the request timed out ({type(error).__name__})", request=request
+                ) from error
+            raise APIConnectionError(
+                f"{operation}: the request failed: {type(error).__name__}: {error}",
+                request=request,
+            ) from error
+        if response.is_success:
+            return response
+        raise status_error(response, operation)
+
+
+class SyncTransport:
+    """Sends requests on an httpx.Client, retrying as `_retry.decide` says."""
+
+    def __init__(self, settings: Settings, http_client: httpx.Client | None) -> None:
+        self.core = _RequestCore(settings)
+        self._owns_http = http_client is None
+        self.http = http_client or httpx.Client(timeout=settings.timeout)
+
+    def send(self, operation: str, args: RequestArgs) -> httpx.Response:
+        """Send one operation's request until it succeeds or may not be retried."""
+        request = self.core.build(self.http, args)
+        attempt = 0
+        while True:
+            attempt += 1
+            started = time.perf_counter()
+            response: httpx.Response | None = None
+            error: httpx.RequestError | None = None
+            try:
+                response = self.http.send(request, auth=self.core.settings.auth)
+            except httpx.RequestError as failure:
+                error = failure
+            retry = self.core.judge(request, attempt, started, response, error)
+            if retry is None:
+                return self.core.result(operation, request, response, error)
+            _sleep(retry.delay)
+
+    def close(self) -> None:
+        """Close the HTTP client, unless the caller gave it and so owns it."""
+        if self._owns_http:
+            self.http.close()
+
+
+class AsyncTransport:
+    """Sends requests on an httpx.AsyncClient, retrying as `_retry.decide` says."""
+
+    def __init__(self, settings: Settings, http_client: httpx.AsyncClient | None) -> None:
+        self.core = _RequestCore(settings)
+        self._owns_http = http_client is None
+        self.http = http_client or httpx.AsyncClient(timeout=settings.timeout)
+
+    async def send(self, operation: str, args: RequestArgs) -> httpx.Response:
+        """Send one operation's request until it succeeds or may not be retried."""
+        request = self.core.build(self.http, args)
+        attempt = 0
+        while True:
+            attempt += 1
+            started = time.perf_counter()
+            response: httpx.Response | None = None
+            error: httpx.RequestError | None = None
+            try:
+                response = await self.http.send(request, auth=self.core.settings.auth)
+            except httpx.RequestError as failure:
+                error = failure
+            retry = self.core.judge(request, attempt, started, response, error)
+            if retry is None:
+                return self.core.result(operation, request, response, error)
+            await _async_sleep(retry.delay)
+
+    async def aclose(self) -> None:
+        """Close the HTTP client, unless the caller gave it and so owns it."""
+        if self._owns_http:
+            await self.http.aclose()

@@ -1,0 +1,32 @@
+"""Every default and tunable of the SDK, in one place."""
+
+from typing import Final
+
+import httpx
+
+DEFAULT_BASE_URL: Final = "https://api.ev.energy/v2"
+DEFAULT_TOKEN_URL: Final = "https://api.ev.energy/o/token/"  # noqa: S105 - a URL
+
+# Small JSON pages: a slow connect or a stalled read is a failure worth retrying, not a wait.
+DEFAULT_TIMEOUT: Final = httpx.Timeout(20.0, connect=5.0)
+DEFAULT_MAX_RETRIES: Final = 2
+INITIAL_RETRY_DELAY_S: Final = 0.5
+MAX_RETRY_DELAY_S: Final = 8.0
+DEFAULT_MAX_RETRY_AFTER_S: Final = 60.0
+RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
+
+MIN_PAGE_SIZE: Final = 1
+MAX_PAGE_SIZE: Final = 100  # the API's limit; also the default, to spend the hourly budget well
+
+TOKEN_REFRESH_MARGIN_S: Final = 60.0  # fetch a new token this long before the cached one expires
+DEFAULT_TOKEN_LIFETIME_S: Final = 36000.0  # what the API grants when a token response omits it
+
+LOW_BUDGET_FRACTION: Final = 0.05  # warn once per client when remaining falls below this share
+
+LOGGER_NAME: Final = "evenergy"
+
+ENV_ACCESS_TOKEN: Final = "EVENERGY_ACCESS_TOKEN"  # noqa: S105 - a variable name
+ENV_CLIENT_ID: Final = "EVENERGY_CLIENT_ID"
+ENV_CLIENT_SECRET: Final = "EVENERGY_CLIENT_SECRET"  # noqa: S105 - a variable name
+ENV_BASE_URL: Final = "EVENERGY_BASE_URL"
+ENV_USER: Final = "EVENERGY_USER"

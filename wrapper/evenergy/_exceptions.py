@@ -1,0 +1,150 @@
+"""Everything the SDK raises on purpose, and the mapping of an HTTP error status to its class."""
+
+from __future__ import annotations
+
+import httpx
+
+from evenergy_openapi.models import Problem
+
+from ._rate_limit import RateLimit
+from ._retry_after import parse_retry_after
+
+__all__ = [
+    "APIConnectionError",
+    "APIStatusError",
+    "APITimeoutError",
+    "AuthenticationError",
+    "BadRequestError",
+    "ConfigurationError",
+    "EvEnergyError",
+    "InternalServerError",
+    "NotAcceptableError",
+    "NotFoundError",
+    "PaginationError",
+    "PermissionDeniedError",
+    "RateLimitError",
+    "ResponseValidationError",
+]
+
+_BODY_EXCERPT_CHARS = 200
+
+
+class EvEnergyError(Exception):
+    """Base class of every error the SDK raises on purpose."""
+
+
+class ConfigurationError(EvEnergyError, ValueError):
+    """The client was built with missing or contradictory settings (no credentials, say)."""
+
+
+class APIConnectionError(EvEnergyError):
+    """The request did not get an HTTP response: DNS, connection, TLS or protocol failure."""
+
+    def __init__(self, message: str, *, request: httpx.Request) -> None:
+        super().__init__(message)
+        self.request = request
+
+
+class APITimeoutError(APIConnectionError):
+    """The request timed out (connect, read, write or pool timeout)."""
+
+
+class APIStatusError(EvEnergyError):
+    """The API answered with an error status.
+
+    `problem` holds the RFC 9457 problem details when the body carried them, else None; `headers`
+    and `rate_limit` are those of the error response.
+    """
+
+    status_code: int
+    """The HTTP status of the response."""
+
+    def __init__(self, message: str, *, response: httpx.Response, problem: Problem | None) -> None:
+        super().__init__(message)
+        self.response = response
+        self.status_code = response.status_code
+        self.headers = response.headers
+        self.problem = problem
+        self.rate_limit = RateLimit.from_headers(response.headers)
+
+
+class BadRequestError(APIStatusError):
+    """400: a parameter, or the requested API version, was not acceptable."""
+
+
+class AuthenticationError(APIStatusError):
+    """401: no valid access token, or the token endpoint refused the client's credentials."""
+
+
+class PermissionDeniedError(APIStatusError):
+    """403: the token does not allow this request (a missing scope, say)."""
+
+
+class NotFoundError(APIStatusError):
+    """404: the resource does not exist or the caller may not see it."""
+
+
+class NotAcceptableError(APIStatusError):
+    """406: the API cannot answer in a media type the request accepts."""
+
+
+class RateLimitError(APIStatusError):
+    """429: the hourly budget is spent; `retry_after` is the wait in seconds, when the API said."""
+
+    def __init__(self, message: str, *, response: httpx.Response, problem: Problem | None) -> None:
+        super().__init__(message, response=response, problem=problem)
+        self.retry_after: float | None = parse_retry_after(response.headers.get("Retry-After"))
+
+
+class InternalServerError(APIStatusError):
+    """5xx: the API failed on its side."""
+
+
+class ResponseValidationError(EvEnergyError):
+    """A successful response whose body is not JSON or does not fit the operation's schema."""
+
+    def __init__(self, operation: str, reason: str, *, response: httpx.Response) -> None:
+        super().__init__(f"{operation}: the response body does not fit the schema: {reason}")
+        self.operation = operation
+        self.reason = reason
+        self.response = response
+
+
+class PaginationError(EvEnergyError):
+    """The API's pagination cannot be followed safely (a repeated or unreadable cursor)."""
+
+
+_STATUS_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    406: NotAcceptableError,
+    429: RateLimitError,
+}
+
+
+def _problem_of(response: httpx.Response) -> Problem | None:
+    try:
+        body = response.json()
+        return Problem.from_dict(body) if isinstance(body, dict) else None
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+def _describe(response: httpx.Response, problem: Problem | None, operation: str) -> str:
+    status = f"{response.status_code} {response.reason_phrase}".strip()
+    if problem is not None:
+        return f"{operation}: {status}: {problem.title}: {problem.detail}"
+    excerpt = " ".join(response.text[:_BODY_EXCERPT_CHARS].split())
+    return f"{operation}: {status}" + (f": {excerpt}" if excerpt else "")
+
+
+def status_error(response: httpx.Response, operation: str) -> APIStatusError:
+    """Return the error for a non-2xx response, with its problem details when it carries them."""
+    if response.status_code >= 500:
+        cls: type[APIStatusError] = InternalServerError
+    else:
+        cls = _STATUS_CLASSES.get(response.status_code, APIStatusError)
+    problem = _problem_of(response)
+    return cls(_describe(response, problem, operation), response=response, problem=problem)

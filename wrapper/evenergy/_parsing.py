@@ -1,0 +1,62 @@
+"""Turning a successful response body into the generated models, or a ResponseValidationError."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Protocol, TypeVar
+
+import httpx
+
+from ._exceptions import ResponseValidationError
+
+
+class Model(Protocol):
+    """What the generated attrs models offer for parsing."""
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Any: ...
+
+
+M = TypeVar("M", bound=Model)
+
+
+def _json(response: httpx.Response, operation: str) -> Any:
+    try:
+        return response.json()
+    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError both are ValueErrors
+        raise ResponseValidationError(
+            operation, f"the body is not JSON ({error})", response=response
+        ) from error
+
+
+def _model(model: type[M], data: Any, where: str, operation: str, response: httpx.Response) -> M:
+    if not isinstance(data, dict):
+        raise ResponseValidationError(
+            operation,
+            f"{where} should be a {model.__name__} object, not {type(data).__name__}",
+            response=response,
+        )
+    try:
+        parsed: M = model.from_dict(data)
+    except KeyError as error:
+        reason = f"{where} ({model.__name__}) lacks the required field {error.args[0]!r}"
+        raise ResponseValidationError(operation, reason, response=response) from error
+    except (TypeError, ValueError, AttributeError) as error:
+        reason = f"{where} ({model.__name__}) does not fit: {error}"
+        raise ResponseValidationError(operation, reason, response=response) from error
+    return parsed
+
+
+def parse_one(model: type[M], response: httpx.Response, operation: str) -> M:
+    """Parse a body that is one object of `model`."""
+    return _model(model, _json(response, operation), "the body", operation, response)
+
+
+def parse_list(model: type[M], response: httpx.Response, operation: str) -> list[M]:
+    """Parse a body that is a JSON array of `model` objects."""
+    data = _json(response, operation)
+    if not isinstance(data, list):
+        raise ResponseValidationError(
+            operation, f"the body should be an array, not {type(data).__name__}", response=response
+        )
+    return [_model(model, item, f"item {i}", operation, response) for i, item in enumerate(data)]

@@ -1,0 +1,192 @@
+"""The API's resources (`client.evse_sites`, `client.cpms_providers`), sync and async.
+
+Each operation is described once as an `_Endpoint` (the generated request builder, the model and
+the operation's name); checking arguments and building requests is shared, and the sync and async
+resources differ only in how they send.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from evenergy_openapi.api.cpms_providers import get_cpms_provider, list_cpms_providers
+from evenergy_openapi.api.evse_sites import get_evse_site, list_evse_sites
+from evenergy_openapi.models import CPMSProvider, EVSESite
+
+from ._base_client import AsyncTransport, RequestArgs, SyncTransport
+from ._constants import MAX_PAGE_SIZE, MIN_PAGE_SIZE
+from ._pagination import AsyncPaginator, Page, SyncPaginator, page_of
+from ._parsing import Model, parse_list, parse_one
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True, slots=True)
+class _Endpoint(Generic[M]):
+    name: str
+    build: Callable[..., RequestArgs]  # the generated module's request builder
+    model: type[M]
+
+
+# The generated modules' request builders (`_get_kwargs`) turn arguments into method, path,
+# query and headers exactly as openapi.yaml says; the SDK sends the request itself so that
+# authentication, retries and errors are handled in one place (see _base_client).
+_LIST_SITES = _Endpoint("list_evse_sites", list_evse_sites._get_kwargs, EVSESite)
+_GET_SITE = _Endpoint("get_evse_site", get_evse_site._get_kwargs, EVSESite)
+_LIST_PROVIDERS = _Endpoint("list_cpms_providers", list_cpms_providers._get_kwargs, CPMSProvider)
+_GET_PROVIDER = _Endpoint("get_cpms_provider", get_cpms_provider._get_kwargs, CPMSProvider)
+
+
+def check_page_size(page_size: int | None) -> int:
+    """Return the page size to ask for: the API's largest (100) when none is given."""
+    if page_size is None:
+        return MAX_PAGE_SIZE
+    if isinstance(page_size, bool) or not isinstance(page_size, int):
+        raise TypeError(f"page_size must be an int, not {type(page_size).__name__}")
+    if not MIN_PAGE_SIZE <= page_size <= MAX_PAGE_SIZE:
+        raise ValueError(
+            f"page_size must be between {MIN_PAGE_SIZE} and {MAX_PAGE_SIZE}, got {page_size}"
+        )
+    return page_size
+
+
+def check_id(name: str, value: str) -> str:
+    """Refuse an id that is empty or could change the request path ('.', '..', control chars)."""
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    if not value.strip():
+        raise ValueError(f"{name} must not be empty")
+    if value in (".", "..") or any(ch.isspace() or not ch.isprintable() for ch in value):
+        raise ValueError(f"{name} is not a valid id: {value!r}")
+    return value  # the generated builder percent-encodes it, so '/', '?' and '#' stay inside
+
+
+def check_user(user: str | None) -> dict[str, Any]:
+    """The generated builder's argument for EvEnergy-User, or nothing when there is no user."""
+    if user is None:
+        return {}
+    if not isinstance(user, str):
+        raise TypeError(f"user must be a str, not {type(user).__name__}")
+    if not user.strip() or any(not ch.isprintable() for ch in user):
+        raise ValueError(f"user is not a valid user id or URL: {user!r}")
+    return {"ev_energy_user": user}
+
+
+def _page_args(page_size: int, extra: dict[str, Any]) -> Callable[[str | None], dict[str, Any]]:
+    def args(cursor: str | None) -> dict[str, Any]:
+        return {"page_size": page_size, **({"page_after": cursor} if cursor else {}), **extra}
+
+    return args
+
+
+class _SyncResource:
+    def __init__(self, transport: SyncTransport) -> None:
+        self._transport = transport
+
+    def _user(self, user: str | None) -> dict[str, Any]:
+        return check_user(user if user is not None else self._transport.core.settings.user)
+
+    def _list(
+        self, endpoint: _Endpoint[M], page_size: int | None, extra: dict[str, Any]
+    ) -> SyncPaginator[M]:
+        args = _page_args(check_page_size(page_size), extra)
+
+        def fetch(cursor: str | None) -> Page[M]:
+            response = self._transport.send(endpoint.name, endpoint.build(**args(cursor)))
+            return page_of(parse_list(endpoint.model, response, endpoint.name), response)
+
+        return SyncPaginator(fetch)
+
+    def _get(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> M:
+        response = self._transport.send(endpoint.name, endpoint.build(**args))
+        return parse_one(endpoint.model, response, endpoint.name)
+
+
+class _AsyncResource:
+    def __init__(self, transport: AsyncTransport) -> None:
+        self._transport = transport
+
+    def _user(self, user: str | None) -> dict[str, Any]:
+        return check_user(user if user is not None else self._transport.core.settings.user)
+
+    def _list(
+        self, endpoint: _Endpoint[M], page_size: int | None, extra: dict[str, Any]
+    ) -> AsyncPaginator[M]:
+        args = _page_args(check_page_size(page_size), extra)
+
+        async def fetch(cursor: str | None) -> Page[M]:
+            response = await self._transport.send(endpoint.name, endpoint.build(**args(cursor)))
+            return page_of(parse_list(endpoint.model, response, endpoint.name), response)
+
+        return AsyncPaginator(fetch)
+
+    async def _get(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> M:
+        response = await self._transport.send(endpoint.name, endpoint.build(**args))
+        return parse_one(endpoint.model, response, endpoint.name)
+
+
+class EvseSites(_SyncResource):
+    """EVSE sites: places with one or more EVSEs that several users can charge at."""
+
+    def list(
+        self, *, page_size: int | None = None, user: str | None = None
+    ) -> SyncPaginator[EVSESite]:
+        """Iterate over every EVSE site lazily, page by page (see `SyncPaginator`).
+
+        `page_size` is the number of sites per request, 1 to 100; by default the largest the API
+        allows (100), which spends the least of the hourly rate-limit budget. A value outside
+        1..100 raises ValueError here, before any request. `user` (a user id or URL) overrides the
+        client's EvEnergy-User for every page.
+        """
+        return self._list(_LIST_SITES, page_size, self._user(user))
+
+    def get(self, evse_site_id: str, *, user: str | None = None) -> EVSESite:
+        """Retrieve one EVSE site by id; `user` overrides the client's EvEnergy-User."""
+        path = {"evse_site_id": check_id("evse_site_id", evse_site_id)}
+        return self._get(_GET_SITE, {**path, **self._user(user)})
+
+
+class CpmsProviders(_SyncResource):
+    """CPMS providers: the charge-point management systems ev.energy integrates with."""
+
+    def list(self, *, page_size: int | None = None) -> SyncPaginator[CPMSProvider]:
+        """Iterate over every CPMS provider lazily, page by page (see `SyncPaginator`).
+
+        `page_size` is as for `EvseSites.list`: 1 to 100, by default 100.
+        """
+        return self._list(_LIST_PROVIDERS, page_size, {})
+
+    def get(self, cpms_provider_id: str) -> CPMSProvider:
+        """Retrieve one CPMS provider by its code (such as "CHARGEPOINT"), known or new."""
+        path = {"cpms_provider_id": check_id("cpms_provider_id", cpms_provider_id)}
+        return self._get(_GET_PROVIDER, path)
+
+
+class AsyncEvseSites(_AsyncResource):
+    """EVSE sites: places with one or more EVSEs that several users can charge at."""
+
+    def list(
+        self, *, page_size: int | None = None, user: str | None = None
+    ) -> AsyncPaginator[EVSESite]:
+        """Iterate (`async for`) over every EVSE site lazily; as `EvseSites.list`."""
+        return self._list(_LIST_SITES, page_size, self._user(user))
+
+    async def get(self, evse_site_id: str, *, user: str | None = None) -> EVSESite:
+        """Retrieve one EVSE site by id; as `EvseSites.get`."""
+        path = {"evse_site_id": check_id("evse_site_id", evse_site_id)}
+        return await self._get(_GET_SITE, {**path, **self._user(user)})
+
+
+class AsyncCpmsProviders(_AsyncResource):
+    """CPMS providers: the charge-point management systems ev.energy integrates with."""
+
+    def list(self, *, page_size: int | None = None) -> AsyncPaginator[CPMSProvider]:
+        """Iterate (`async for`) over every CPMS provider lazily; as `CpmsProviders.list`."""
+        return self._list(_LIST_PROVIDERS, page_size, {})
+
+    async def get(self, cpms_provider_id: str) -> CPMSProvider:
+        """Retrieve one CPMS provider by its code; as `CpmsProviders.get`."""
+        path = {"cpms_provider_id": check_id("cpms_provider_id", cpms_provider_id)}
+        return await self._get(_GET_PROVIDER, path)
