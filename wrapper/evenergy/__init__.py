@@ -10,7 +10,7 @@
 raises on purpose derives from `EvEnergyError`.
 """
 
-from evenergy_openapi.models import CPMSProvider, CPMSProviderId, EVSESite, Problem
+from evenergy_openapi.models import CPMSProvider, CPMSProviderId, EVSESite
 
 from ._client import AsyncEvEnergy, EvEnergy
 from ._config import ClientOptions
@@ -31,6 +31,7 @@ from ._exceptions import (
     ResponseValidationError,
 )
 from ._pagination import AsyncPaginator, Page, SyncPaginator
+from ._problem import ProblemDetails
 from ._rate_limit import RateLimit
 from ._version import API_VERSION, __version__
 
@@ -56,7 +57,7 @@ __all__ = [
     "Page",
     "PaginationError",
     "PermissionDeniedError",
-    "Problem",
+    "ProblemDetails",
     "RateLimit",
     "RateLimitError",
     "ResponseValidationError",

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import httpx
 
-from evenergy_openapi.models import Problem
-
+from ._problem import ProblemDetails
 from ._rate_limit import RateLimit
 from ._retry_after import parse_retry_after
 
@@ -59,7 +58,9 @@ class APIStatusError(EvEnergyError):
     status_code: int
     """The HTTP status of the response."""
 
-    def __init__(self, message: str, *, response: httpx.Response, problem: Problem | None) -> None:
+    def __init__(
+        self, message: str, *, response: httpx.Response, problem: ProblemDetails | None
+    ) -> None:
         super().__init__(message)
         self.response = response
         self.status_code = response.status_code
@@ -91,7 +92,9 @@ class NotAcceptableError(APIStatusError):
 class RateLimitError(APIStatusError):
     """429: the hourly budget is spent; `retry_after` is the wait in seconds, when the API said."""
 
-    def __init__(self, message: str, *, response: httpx.Response, problem: Problem | None) -> None:
+    def __init__(
+        self, message: str, *, response: httpx.Response, problem: ProblemDetails | None
+    ) -> None:
         super().__init__(message, response=response, problem=problem)
         self.retry_after: float | None = parse_retry_after(response.headers.get("Retry-After"))
 
@@ -124,15 +127,7 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 }
 
 
-def _problem_of(response: httpx.Response) -> Problem | None:
-    try:
-        body = response.json()
-        return Problem.from_dict(body) if isinstance(body, dict) else None
-    except (ValueError, KeyError, TypeError):
-        return None
-
-
-def _describe(response: httpx.Response, problem: Problem | None, operation: str) -> str:
+def _describe(response: httpx.Response, problem: ProblemDetails | None, operation: str) -> str:
     status = f"{response.status_code} {response.reason_phrase}".strip()
     if problem is not None:
         return f"{operation}: {status}: {problem.title}: {problem.detail}"
@@ -146,5 +141,5 @@ def status_error(response: httpx.Response, operation: str) -> APIStatusError:
         cls: type[APIStatusError] = InternalServerError
     else:
         cls = _STATUS_CLASSES.get(response.status_code, APIStatusError)
-    problem = _problem_of(response)
+    problem = ProblemDetails.from_response(response)
     return cls(_describe(response, problem, operation), response=response, problem=problem)

@@ -24,9 +24,9 @@ class EVSESite:
     """ URLs of the EVSEs currently associated with this site. """
     cpms_connection: CPMSProviderId | None
     """ The CPMS provider a site is connected to, or null when it has none. """
-    cpms_connection_display_name: None | str | Unset = UNSET
+    cpms_connection_display_name: None | str = None
     """ Human-readable name of the CPMS the site is connected to, if any. """
-    user_connected: bool | None | Unset = UNSET
+    user_connected: bool | None = None
     """ Whether the user in context (authorization-code token, or EvEnergy-User under client credentials) is
     connected to this site's CPMS; null when the request has no user context or the site has no CPMS connection. """
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -97,25 +97,21 @@ class EVSESite:
 
         cpms_connection = _parse_cpms_connection(d.pop("cpms_connection"))
 
-        def _parse_cpms_connection_display_name(data: object) -> None | str | Unset:
+        def _parse_cpms_connection_display_name(data: object) -> None | str:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+            return cast(None | str, data)
 
         cpms_connection_display_name = _parse_cpms_connection_display_name(
-            d.pop("cpms_connection_display_name", UNSET)
+            d.pop("cpms_connection_display_name", None)
         )
 
-        def _parse_user_connected(data: object) -> bool | None | Unset:
+        def _parse_user_connected(data: object) -> bool | None:
             if data is None:
                 return data
-            if isinstance(data, Unset):
-                return data
-            return cast(bool | None | Unset, data)
+            return cast(bool | None, data)
 
-        user_connected = _parse_user_connected(d.pop("user_connected", UNSET))
+        user_connected = _parse_user_connected(d.pop("user_connected", None))
 
         evse_site = cls(
             id=id,
