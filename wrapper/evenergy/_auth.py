@@ -54,8 +54,6 @@ class _CachedToken:
 class ClientCredentialsAuth(httpx.Auth):
     """OAuth2 client-credentials flow with a shared, expiring token cache (sync and async)."""
 
-    requires_response_body = True  # the token response is read inside the flow
-
     def __init__(
         self,
         client_id: str,
@@ -141,7 +139,9 @@ class ClientCredentialsAuth(httpx.Auth):
                 token = self._usable(stale)
                 fetched = token is None
                 if token is None:
-                    token = self._store((yield self._token_request()))
+                    token_response = yield self._token_request()
+                    token_response.read()
+                    token = self._store(token_response)
             _bearer(request, token)
             response = yield request
             if response.status_code != 401 or fetched:
@@ -158,7 +158,9 @@ class ClientCredentialsAuth(httpx.Auth):
                 token = self._usable(stale)
                 fetched = token is None
                 if token is None:
-                    token = self._store((yield self._token_request()))
+                    token_response = yield self._token_request()
+                    await token_response.aread()
+                    token = self._store(token_response)
             _bearer(request, token)
             response = yield request
             if response.status_code != 401 or fetched:

@@ -66,7 +66,7 @@ def _url(value: str, name: str) -> str:
     url = httpx.URL(value)
     if url.scheme not in ("http", "https") or not url.host:
         raise ConfigurationError(f"{name} must be an absolute http(s) URL, got {value!r}")
-    return str(value).rstrip("/")
+    return value
 
 
 def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
@@ -128,7 +128,9 @@ def resolve(
     if not api_version or not api_version.strip():
         raise ConfigurationError("api_version is empty")
     return Settings(
-        base_url=_url(base_url or _env(c.ENV_BASE_URL) or c.DEFAULT_BASE_URL, "base_url"),
+        base_url=_url(base_url or _env(c.ENV_BASE_URL) or c.DEFAULT_BASE_URL, "base_url").rstrip(
+            "/"
+        ),
         auth=_auth(access_token, client_id, client_secret, token_url),
         user=user if user is not None else _env(c.ENV_USER),
         api_version=api_version,

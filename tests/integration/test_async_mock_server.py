@@ -1,0 +1,40 @@
+"""AsyncEvEnergy against the local Prism mock, as the sync tests do."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from evenergy import AsyncEvEnergy, CPMSProviderId
+from spec_examples import load_spec
+
+SPEC = load_spec()
+RESPONSES = {path: SPEC["paths"][path]["get"]["responses"]["200"] for path in SPEC["paths"]}
+
+
+def example(path: str) -> object:
+    (value,) = RESPONSES[path]["content"]["application/json"]["examples"].values()
+    return value["value"]
+
+
+async def test_lists_and_gets_concurrently(mock_url: str) -> None:
+    async with AsyncEvEnergy(access_token="mock-token", base_url=mock_url) as client:
+        sites = [site async for site in client.evse_sites.list()]
+        providers = [provider async for provider in client.cpms_providers.list()]
+        site, provider = await asyncio.gather(
+            client.evse_sites.get(sites[0].id), client.cpms_providers.get(providers[0].id)
+        )
+    assert [s.to_dict() for s in sites] == example("/evse_sites")
+    assert [p.to_dict() for p in providers] == example("/cpms_providers")
+    assert site.cpms_connection is CPMSProviderId.CHARGEPOINT
+    assert provider.to_dict() == example("/cpms_providers/{cpms_provider_id}")
+
+
+@pytest.mark.parametrize("page_size", [1, 100])
+async def test_iter_pages_ends_at_about_blank(mock_url: str, page_size: int) -> None:
+    async with AsyncEvEnergy(access_token="mock-token", base_url=mock_url) as client:
+        pages = [page async for page in client.evse_sites.list(page_size=page_size).iter_pages()]
+    assert len(pages) == 1
+    assert pages[0].next_cursor is None
+    assert pages[0].rate_limit is not None

@@ -1,0 +1,48 @@
+"""Fixtures of the unit tests: both clients, a respx router, no real sleeping, a clean env."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+
+import pytest
+import respx
+
+from evenergy import _base_client as base_client
+from harness import BASE_URL, Sdk
+
+
+@pytest.fixture(params=["sync", "async"])
+def sdk(request: pytest.FixtureRequest) -> Iterator[Sdk]:
+    """The same test, once with EvEnergy and once with AsyncEvEnergy."""
+    with asyncio.Runner() as runner:
+        harness = Sdk(request.param, runner)
+        yield harness
+        harness.close_all()
+
+
+@pytest.fixture
+def api() -> Iterator[respx.MockRouter]:
+    """A respx router for the test API; any request it has no route for fails the test."""
+    with respx.mock(base_url=BASE_URL, assert_all_called=False) as router:
+        yield router
+
+
+@pytest.fixture(autouse=True)
+def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """Record the SDK's waits between retries instead of sleeping."""
+    waited: list[float] = []
+
+    async def no_async_sleep(delay: float) -> None:
+        waited.append(delay)
+
+    monkeypatch.setattr(base_client, "_sleep", waited.append)
+    monkeypatch.setattr(base_client, "_async_sleep", no_async_sleep)
+    return waited
+
+
+@pytest.fixture(autouse=True)
+def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No EVENERGY_* variable of the machine leaks into a test."""
+    for name in ("ACCESS_TOKEN", "CLIENT_ID", "CLIENT_SECRET", "BASE_URL", "USER"):
+        monkeypatch.delenv(f"EVENERGY_{name}", raising=False)

@@ -1,0 +1,93 @@
+"""No secret reaches a log record, a repr or an exception; what the SDK logs."""
+
+from __future__ import annotations
+
+import logging
+import pickle
+
+import httpx
+import pytest
+import respx
+
+from evenergy import AuthenticationError
+from evenergy._secret import Secret
+from harness import ACCESS_TOKEN, CLIENT_SECRET, SITE_ID, TOKEN_URL, Sdk, problem, site
+
+FETCHED_TOKEN = "fetched-tok-7d3e9a1b2c4f"
+SECRETS = (ACCESS_TOKEN, CLIENT_SECRET, FETCHED_TOKEN)
+
+
+def assert_no_secret(text: str) -> None:
+    for secret in SECRETS:
+        assert secret not in text
+
+
+def test_no_secret_in_any_debug_log_of_real_requests(
+    sdk: Sdk, api: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # the root logger: every library's records
+    api.post(TOKEN_URL).respond(200, json={"access_token": FETCHED_TOKEN, "expires_in": 3600})
+    route = api.get(f"/evse_sites/{SITE_ID}")
+    route.side_effect = [
+        httpx.Response(503),
+        httpx.Response(401, json=problem(401, "Unauthorized", "Expired.")),
+        httpx.Response(200, json=site(1)),
+    ]
+    refusing_url = "https://auth.test/refuse/"
+    api.post(refusing_url).respond(401, json={"error": "invalid_client"})
+    with_credentials = sdk.client(
+        client_id="my-client", client_secret=CLIENT_SECRET, token_url=TOKEN_URL
+    )
+    sdk.get_site(with_credentials)  # a retry, a token refresh after the 401, then success
+    refused = sdk.client(client_id="my-client", client_secret=CLIENT_SECRET, token_url=refusing_url)
+    with pytest.raises(AuthenticationError) as caught:
+        sdk.get_site(refused)
+    api.get(f"/evse_sites/{SITE_ID}").respond(200, json=site(1))
+    sdk.get_site(sdk.client())  # the ready token too
+    records = caplog.records
+    assert any(r.name.startswith("httpx") for r in records), "httpx's own logs were captured"
+    assert any(r.name == "evenergy" for r in records)
+    for record in records:
+        assert_no_secret(record.getMessage())
+        assert_no_secret(repr(record.args))
+    assert_no_secret(caplog.text)
+    assert_no_secret(str(caught.value) + repr(caught.value))
+    assert_no_secret(repr(caught.value.response.request.headers))
+
+
+def test_no_secret_in_the_repr_of_clients(sdk: Sdk) -> None:
+    token_client = sdk.client()
+    credentials_client = sdk.client(client_id="my-client", client_secret=CLIENT_SECRET)
+    for obj in (token_client, credentials_client):
+        assert_no_secret(repr(obj) + str(obj))
+        assert_no_secret(repr(vars(obj)))
+    assert "my-client" in repr(credentials_client)
+
+
+def test_a_secret_hides_itself() -> None:
+    secret = Secret(CLIENT_SECRET)
+    assert_no_secret(repr(secret) + str(secret) + f"{secret}")
+    assert secret.reveal() == CLIENT_SECRET
+    with pytest.raises(TypeError):
+        pickle.dumps(secret)
+
+
+def test_one_debug_line_per_request_and_one_info_line_per_retry(
+    sdk: Sdk, api: respx.MockRouter, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="evenergy")
+    route = api.get(f"/evse_sites/{SITE_ID}")
+    route.side_effect = [httpx.Response(503), httpx.Response(200, json=site(1))]
+    sdk.get_site(sdk.client())
+    ours = [r for r in caplog.records if r.name == "evenergy"]
+    debug = [r.getMessage() for r in ours if r.levelno == logging.DEBUG]
+    info = [r.getMessage() for r in ours if r.levelno == logging.INFO]
+    assert len(debug) == 2
+    assert debug[0].startswith(f"GET /v2/evse_sites/{SITE_ID} -> 503 in ")
+    assert debug[0].endswith("(attempt 1)")
+    assert debug[1].startswith(f"GET /v2/evse_sites/{SITE_ID} -> 200 in ")
+    assert debug[1].endswith("(attempt 2)")
+    assert len(info) == 1
+    assert "retrying GET" in info[0]
+    assert "503 Service Unavailable" in info[0]
+    assert " s (retry 1 of 2)" in info[0]
