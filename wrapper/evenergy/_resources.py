@@ -81,12 +81,19 @@ def _page_args(page_size: int, extra: dict[str, Any]) -> Callable[[str | None], 
     return args
 
 
-class _SyncResource:
-    def __init__(self, transport: SyncTransport) -> None:
-        self._transport = transport
+class _Resource:
+    def __init__(self, default_user: str | None) -> None:
+        self._default_user = default_user
 
     def _user(self, user: str | None) -> dict[str, Any]:
-        return check_user(user if user is not None else self._transport.core.settings.user)
+        """The EvEnergy-User argument: the call's user, else the client's, else none."""
+        return check_user(user if user is not None else self._default_user)
+
+
+class _SyncResource(_Resource):
+    def __init__(self, transport: SyncTransport) -> None:
+        super().__init__(transport.core.settings.user)
+        self._transport = transport
 
     def _list(
         self, endpoint: _Endpoint[M], page_size: int | None, extra: dict[str, Any]
@@ -104,12 +111,10 @@ class _SyncResource:
         return parse_one(endpoint.model, response, endpoint.name)
 
 
-class _AsyncResource:
+class _AsyncResource(_Resource):
     def __init__(self, transport: AsyncTransport) -> None:
+        super().__init__(transport.core.settings.user)
         self._transport = transport
-
-    def _user(self, user: str | None) -> dict[str, Any]:
-        return check_user(user if user is not None else self._transport.core.settings.user)
 
     def _list(
         self, endpoint: _Endpoint[M], page_size: int | None, extra: dict[str, Any]
