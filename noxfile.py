@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -18,7 +19,7 @@ NODE_BIN = ROOT / "node_modules" / ".bin"
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "typecheck", "check_generated", "tests"]
+nox.options.sessions = ["lint", "typecheck", "check_generated", "tests", "contract"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
@@ -95,6 +96,10 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
     session.run("openapi-spec-validator", str(SPEC), silent=True)
     session.run(
+        "check-jsonschema", "--builtin-schema", "vendor.github-workflows",
+        *map(str, sorted((ROOT / ".github" / "workflows").glob("*.yml"))),
+    )  # fmt: skip
+    session.run(
         str(NODE_BIN / "redocly"), "lint", str(SPEC), "--format", "stylish",
         external=True,
         env={"REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true"},
@@ -113,6 +118,18 @@ def tests(session: nox.Session) -> None:
     """Unit tests and integration tests against the local Prism mock (started by the tests)."""
     install_group(session, "test", project=True)
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def contract(session: nox.Session) -> None:
+    """Schemathesis contract runs (the local mock, or EVENERGY_BASE_URL) and the drift test.
+
+    `nox -s contract -- --max-examples 100` passes options on to scripts/contract.py.
+    """
+    install_group(session, "contract", project=True)
+    session.run("python", "scripts/contract.py", *session.posargs, env={"PYTHONPATH": "scripts"})
+    if not os.environ.get("EVENERGY_BASE_URL"):
+        session.run("pytest", "tests/contract")
 
 
 @nox.session

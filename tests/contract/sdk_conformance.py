@@ -1,0 +1,150 @@
+"""Schemathesis hooks for the contract run (SCHEMATHESIS_HOOKS=sdk_conformance).
+
+`sdk_reads_response` hands every response schemathesis receives to the evenergy SDK, through its
+public API: a 2xx must parse without error, an error status must raise the documented exception
+class with the problem details the body carried. So a server that sends something the SDK cannot
+read fails the contract run even where the schema calls it valid.
+
+With EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET (and no EVENERGY_ACCESS_TOKEN), requests are
+authenticated with a token from the SDK's own client-credentials flow.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import httpx
+import schemathesis
+
+from evenergy import (
+    APIStatusError,
+    AuthenticationError,
+    BadRequestError,
+    EvEnergy,
+    InternalServerError,
+    NotAcceptableError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+)
+from evenergy._auth import ClientCredentialsAuth
+from evenergy._constants import DEFAULT_TOKEN_URL
+from evenergy._secret import Secret
+
+# The documented mapping, written out again here on purpose: the SDK must agree with it.
+DOCUMENTED_CLASSES: dict[int, type[APIStatusError]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    404: NotFoundError,
+    406: NotAcceptableError,
+    429: RateLimitError,
+}
+
+
+def documented_class(status: int) -> type[APIStatusError]:
+    if status >= 500:
+        return InternalServerError
+    return DOCUMENTED_CLASSES.get(status, APIStatusError)
+
+
+def _replay(response: Any) -> httpx.Response:
+    """The response schemathesis received, as an httpx response to the SDK's own request."""
+    headers = [(name, value) for name, values in response.headers.items() for value in values]
+    return httpx.Response(response.status_code, headers=headers, content=response.content)
+
+
+def _call_sdk(client: EvEnergy, case: Any) -> object:
+    """Make the SDK call that corresponds to the case; return what it returns."""
+    path = case.operation.path
+    params = case.path_parameters or {}
+    query = case.query or {}
+    user = (case.headers or {}).get("EvEnergy-User")
+    page_size = int(query["page_size"]) if "page_size" in query else None  # wire text or int
+    if path == "/evse_sites":
+        pages = client.evse_sites.list(page_size=page_size, user=user).iter_pages()
+        return next(iter(pages))
+    if path == "/evse_sites/{evse_site_id}":
+        return client.evse_sites.get(params["evse_site_id"], user=user)
+    if path == "/cpms_providers":
+        return next(iter(client.cpms_providers.list(page_size=page_size).iter_pages()))
+    if path == "/cpms_providers/{cpms_provider_id}":
+        return client.cpms_providers.get(params["cpms_provider_id"])
+    raise AssertionError(f"the SDK has no call for {case.operation.label}")
+
+
+def _problem_title(content: bytes) -> str | None:
+    try:
+        body = json.loads(content)
+    except ValueError:
+        return None
+    title = body.get("title") if isinstance(body, dict) else None
+    return title if isinstance(title, str) else None
+
+
+@schemathesis.check
+def sdk_reads_response(ctx: Any, response: Any, case: Any) -> None:
+    """The evenergy SDK reads this response as documented."""
+    replayed = _replay(response)
+    transport = httpx.MockTransport(lambda request: replayed)
+    with (
+        httpx.Client(transport=transport) as http,
+        EvEnergy(access_token="contract", base_url="http://sdk.test", max_retries=0,
+                 http_client=http) as client,
+    ):  # fmt: skip
+        if 200 <= response.status_code < 300:
+            try:
+                _call_sdk(client, case)
+            except Exception as error:
+                raise AssertionError(
+                    f"the SDK cannot read this {response.status_code} response of "
+                    f"{case.operation.label}: {type(error).__name__}: {error}"
+                ) from error
+            return
+        expected = documented_class(response.status_code)
+        try:
+            _call_sdk(client, case)
+        except APIStatusError as error:
+            if type(error) is not expected:
+                raise AssertionError(
+                    f"the SDK raised {type(error).__name__} for {response.status_code}, "
+                    f"documented: {expected.__name__}"
+                ) from error
+            title = _problem_title(response.content)
+            if title is not None and (error.problem is None or error.problem.title != title):
+                raise AssertionError(
+                    f"the SDK lost the problem details of this {response.status_code}"
+                ) from error
+            return
+        except Exception as error:
+            raise AssertionError(
+                f"the SDK raised {type(error).__name__} for a {response.status_code} response, "
+                f"documented: {expected.__name__}"
+            ) from error
+        raise AssertionError(f"the SDK did not raise for a {response.status_code} response")
+
+
+def _client_credentials_token() -> str:
+    auth = ClientCredentialsAuth(
+        os.environ["EVENERGY_CLIENT_ID"],
+        Secret(os.environ["EVENERGY_CLIENT_SECRET"]),
+        DEFAULT_TOKEN_URL,
+    )
+    with httpx.Client(timeout=20) as http:
+        response = http.send(auth._token_request())
+        return auth._store(response).reveal()
+
+
+if not os.environ.get("EVENERGY_ACCESS_TOKEN") and os.environ.get("EVENERGY_CLIENT_ID"):
+
+    @schemathesis.auth()
+    class SdkClientCredentials:
+        """Authenticates the contract run with a token from the SDK's client-credentials flow."""
+
+        def get(self, case: Any, ctx: Any) -> str:
+            return _client_credentials_token()
+
+        def set(self, case: Any, data: str, ctx: Any) -> None:
+            case.headers = {**(case.headers or {}), "Authorization": f"Bearer {data}"}
