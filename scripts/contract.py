@@ -5,8 +5,10 @@ examples and once with random data from its schemas; with it, it tests that serv
 /v2 included), authenticated with EVENERGY_ACCESS_TOKEN or, through the SDK, with
 EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET, acting as EVENERGY_USER when set.
 
-Every run is deterministic (a fixed seed, no example database), writes a JUnit report and an
-event log under reports/contract/<run>/, and ends with the number of cases per operation.
+Every run sends the same cases (a fixed seed, no example database), writes a JUnit report and an
+event log under reports/contract/<run>/, and ends with the number of cases per operation. The
+dynamic mock's data differs from run to run on purpose: Prism's own --seed restarts for every
+request, so it would answer every request with the same document and add no variety.
 """
 
 from __future__ import annotations
