@@ -133,6 +133,16 @@ def contract(session: nox.Session) -> None:
 
 
 @nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmarks of the SDK against raw httpx (not part of CI's pass or fail; see the README).
+
+    `nox -s bench -- --smoke` runs tiny sizes; `-- --compare reports/bench/old.json` compares.
+    """
+    install_group(session, "bench", project=True)
+    session.run("python", "tests/benchmarks/run.py", *session.posargs)
+
+
+@nox.session
 def demo(session: nox.Session) -> None:
     """Start the mock, list every EVSE site and CPMS provider through evenergy, stop the mock."""
     session.install(*CONSTRAINTS, "--reinstall-package", "evenergy", ".")

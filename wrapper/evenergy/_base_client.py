@@ -70,18 +70,19 @@ class _RequestCore:
         error: httpx.RequestError | None,
     ) -> Retry | None:
         """Log an attempt, record its rate limit, and say whether and when to retry it."""
-        elapsed_ms = (time.perf_counter() - started) * 1000
-        outcome = response.status_code if response is not None else type(error).__name__
-        logger.debug(
-            "%s %s -> %s in %.1f ms (attempt %d)",
-            request.method,
-            request.url.path,
-            outcome,
-            elapsed_ms,
-            attempt,
-        )
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s %s -> %s in %.1f ms (attempt %d)",
+                request.method,
+                request.url.path,
+                response.status_code if response is not None else type(error).__name__,
+                (time.perf_counter() - started) * 1000,
+                attempt,
+            )
         if response is not None:
             self.rate_limits.observe(RateLimit.from_headers(response.headers))
+            if response.is_success:
+                return None
         retry = decide(
             attempt=attempt,
             max_retries=self.settings.max_retries,

@@ -41,13 +41,16 @@ class Page(Generic[T]):
         return self.next_cursor is not None
 
 
-def link_cursor(response: httpx.Response, rel: str) -> str | None:
+def link_cursor(
+    response: httpx.Response, links: dict[str | None, dict[str, str]], rel: str
+) -> str | None:
     """Return the cursor of the `rel` ("next" or "previous") link, or None if there is no page.
 
-    A link that points to a page but carries no cursor raises PaginationError for "next" (the list
-    cannot be followed) and counts as no page for "previous".
+    `links` is `response.links`, parsed once by the caller. A link that points to a page but
+    carries no cursor raises PaginationError for "next" (the list cannot be followed) and counts
+    as no page for "previous".
     """
-    link = response.links.get(rel)
+    link = links.get(rel)
     target = link.get("url") if link else None
     if not target or target == _NO_PAGE:
         return None
@@ -60,10 +63,11 @@ def link_cursor(response: httpx.Response, rel: str) -> str | None:
 
 def page_of(items: list[T], response: httpx.Response) -> Page[T]:
     """Build the page that `response` delivered `items` in."""
+    links = response.links  # a property that parses the header on every access
     return Page(
         items=items,
-        next_cursor=link_cursor(response, "next"),
-        previous_cursor=link_cursor(response, "previous"),
+        next_cursor=link_cursor(response, links, "next"),
+        previous_cursor=link_cursor(response, links, "previous"),
         rate_limit=RateLimit.from_headers(response.headers),
         headers=response.headers,
     )

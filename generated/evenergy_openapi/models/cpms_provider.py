@@ -58,12 +58,7 @@ class CPMSProvider:
 
         name = d.pop("name")
 
-        def _parse_icon(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        icon = _parse_icon(d.pop("icon"))
+        icon = cast(None | str, d.pop("icon"))
 
         cpms_provider = cls(
             id=id,

@@ -97,21 +97,9 @@ class EVSESite:
 
         cpms_connection = _parse_cpms_connection(d.pop("cpms_connection"))
 
-        def _parse_cpms_connection_display_name(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
+        cpms_connection_display_name = cast(None | str, d.pop("cpms_connection_display_name", None))
 
-        cpms_connection_display_name = _parse_cpms_connection_display_name(
-            d.pop("cpms_connection_display_name", None)
-        )
-
-        def _parse_user_connected(data: object) -> bool | None:
-            if data is None:
-                return data
-            return cast(bool | None, data)
-
-        user_connected = _parse_user_connected(d.pop("user_connected", None))
+        user_connected = cast(bool | None, d.pop("user_connected", None))
 
         evse_site = cls(
             id=id,

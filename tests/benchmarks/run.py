@@ -1,0 +1,312 @@
+"""Benchmarks: what the SDK costs over raw httpx, measured in one run with A/B alternation.
+
+Starts bench_server (uvicorn) on a free loopback port, then measures, alternating SDK and raw
+httpx round after round so that both see the same machine load:
+
+1. get     EvEnergy.evse_sites.get against httpx.Client.get + response.json()
+2. walk    iterating 20,000 sites in pages of 100 against a raw loop following the Link header
+3. memory  peak RSS growth while iterating 100,000 sites (fresh process; must stay flat)
+4. async   2,000 gets with 32 in flight, AsyncEvEnergy against httpx.AsyncClient
+5. import  `import evenergy` against `import httpx`, each in a fresh interpreter
+
+It prints medians and ratios against the goals and writes the results as JSON (--json, and
+reports/bench/latest.json) so that two runs can be compared (--compare OLD.json). The goals are
+reported, not enforced: these machines are shared and noisy. --smoke runs tiny sizes, to prove
+the benchmark still works.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from evenergy import AsyncEvEnergy, EvEnergy
+from evenergy._base_client import user_agent
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent.parent
+TOKEN = "bench-token"
+SITE = "site00000000000000000000000007"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    rounds: int
+    gets_per_round: int
+    walk_sites: int
+    memory_sites: int
+    async_gets: int
+    async_in_flight: int
+    import_runs: int
+
+
+FULL = Sizes(rounds=7, gets_per_round=300, walk_sites=20_000, memory_sites=100_000,
+             async_gets=2_000, async_in_flight=32, import_runs=15)  # fmt: skip
+SMOKE = Sizes(rounds=2, gets_per_round=5, walk_sites=300, memory_sites=500,
+              async_gets=20, async_in_flight=4, import_runs=2)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Result:
+    name: str
+    unit: str
+    sdk: float
+    raw: float | None
+    ratio: float | None
+    goal: str
+    met: bool
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def bench_server() -> Iterator[str]:
+    """Run bench_server under uvicorn in its own process; yield the host URL."""
+    port = free_port()
+    command = [sys.executable, "-m", "uvicorn", "bench_server:app", "--host", "127.0.0.1",
+               "--port", str(port), "--log-level", "warning", "--no-access-log"]  # fmt: skip
+    process = subprocess.Popen(command, cwd=HERE)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{url}/1/v2/evse_sites/{SITE}", timeout=1)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the benchmark server did not start") from None
+                time.sleep(0.05)  # polling a server we started
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def headers() -> dict[str, str]:
+    """What the SDK sends, so that raw httpx does the same work on the wire."""
+    return {
+        "Authorization": f"Bearer {TOKEN}",
+        "EvEnergy-Version": "2",
+        "Accept": "application/json, application/problem+json",
+        "User-Agent": user_agent(),
+    }
+
+
+def alternate(
+    rounds: int, sdk: Callable[[], float], raw: Callable[[], float]
+) -> tuple[float, float]:
+    """Run both measurements `rounds` times, swapping their order each round; return medians."""
+    sdk_times: list[float] = []
+    raw_times: list[float] = []
+    for round_number in range(rounds):
+        pair = [(sdk, sdk_times), (raw, raw_times)]
+        for measure, times in pair if round_number % 2 == 0 else reversed(pair):
+            times.append(measure())
+    return statistics.median(sdk_times), statistics.median(raw_times)
+
+
+def timed(work: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    work()
+    return time.perf_counter() - started
+
+
+def bench_get(host: str, sizes: Sizes) -> Result:
+    base = f"{host}/100/v2"
+    n = sizes.gets_per_round
+    with EvEnergy(access_token=TOKEN, base_url=base) as client, httpx.Client() as raw:
+        sent = headers()
+
+        def sdk() -> float:
+            return timed(lambda: [client.evse_sites.get(SITE) for _ in range(n)]) / n
+
+        def plain() -> float:
+            url = f"{base}/evse_sites/{SITE}"
+            return timed(lambda: [raw.get(url, headers=sent).json() for _ in range(n)]) / n
+
+        sdk(), plain()  # warm up connections and caches
+        sdk_s, raw_s = alternate(sizes.rounds, sdk, plain)
+    ratio = sdk_s / raw_s
+    return Result("get", "ms per call", sdk_s * 1e3, raw_s * 1e3, ratio, "<= 1.10", ratio <= 1.10)
+
+
+def raw_walk(raw: httpx.Client, url: str, sent: dict[str, str]) -> int:
+    """The plain-httpx way to read every page: follow rel="next" until about:blank."""
+    count = 0
+    next_url: str | None = url
+    while next_url:
+        response = raw.get(next_url, headers=sent)
+        count += len(response.json())
+        target = response.links.get("next", {}).get("url")
+        next_url = None if target in (None, "about:blank") else str(response.url.join(target))
+    return count
+
+
+def bench_walk(host: str, sizes: Sizes) -> Result:
+    base = f"{host}/{sizes.walk_sites}/v2"
+    with EvEnergy(access_token=TOKEN, base_url=base) as client, httpx.Client() as raw:
+        sent = headers()
+
+        def sdk() -> float:
+            return timed(lambda: sum(1 for _ in client.evse_sites.list(page_size=100)))
+
+        def plain() -> float:
+            return timed(lambda: raw_walk(raw, f"{base}/evse_sites?page_size=100", sent))
+
+        sdk(), plain()
+        sdk_s, raw_s = alternate(sizes.rounds, sdk, plain)
+    ratio = sdk_s / raw_s
+    return Result("walk", "s per walk", sdk_s, raw_s, ratio, "<= 1.25", ratio <= 1.25)
+
+
+MEMORY_SCRIPT = """
+import resource, sys
+from evenergy import EvEnergy
+base, total = sys.argv[1], int(sys.argv[2])
+def peak_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+with EvEnergy(access_token="bench-token", base_url=base) as client:
+    next(iter(client.evse_sites.list(page_size=100)))  # warm up: imports, connection, one page
+    before = peak_mib()
+    seen = sum(1 for _ in client.evse_sites.list(page_size=100))
+    after = peak_mib()
+assert seen == total, seen
+print(after - before)
+"""
+
+
+def bench_memory(host: str, sizes: Sizes) -> Result:
+    base = f"{host}/{sizes.memory_sites}/v2"
+    output = subprocess.check_output([sys.executable, "-c", MEMORY_SCRIPT, base,
+                                      str(sizes.memory_sites)], text=True)  # fmt: skip
+    growth = float(output.strip())
+    return Result("memory", f"MiB peak RSS growth over {sizes.memory_sites:,} sites", growth,
+                  None, None, "<= 20 MiB", growth <= 20)  # fmt: skip
+
+
+def bench_async(host: str, sizes: Sizes) -> Result:
+    base = f"{host}/100/v2"
+    n, width = sizes.async_gets, sizes.async_in_flight
+    limits = httpx.Limits(max_connections=width, max_keepalive_connections=width)
+
+    async def run_all() -> tuple[float, float]:
+        sent = headers()
+        async with (
+            AsyncEvEnergy(access_token=TOKEN, base_url=base,
+                          http_client=httpx.AsyncClient(limits=limits)) as client,
+            httpx.AsyncClient(limits=limits) as raw,
+        ):  # fmt: skip
+            gate = asyncio.Semaphore(width)
+
+            async def sdk_one() -> None:
+                async with gate:
+                    await client.evse_sites.get(SITE)
+
+            async def raw_one() -> None:
+                async with gate:
+                    (await raw.get(f"{base}/evse_sites/{SITE}", headers=sent)).json()
+
+            async def throughput(one: Callable[[], Any]) -> float:
+                started = time.perf_counter()
+                await asyncio.gather(*(one() for _ in range(n)))
+                return n / (time.perf_counter() - started)
+
+            await throughput(sdk_one), await throughput(raw_one)  # warm up
+            sdk_rates: list[float] = []
+            raw_rates: list[float] = []
+            for round_number in range(sizes.rounds):
+                pair = [(sdk_one, sdk_rates), (raw_one, raw_rates)]
+                for one, rates in pair if round_number % 2 == 0 else reversed(pair):
+                    rates.append(await throughput(one))
+            await client._transport.http.aclose()
+            return statistics.median(sdk_rates), statistics.median(raw_rates)
+
+    sdk_rate, raw_rate = asyncio.run(run_all())
+    ratio = sdk_rate / raw_rate
+    return Result("async", "requests/s", sdk_rate, raw_rate, ratio, ">= 0.90", ratio >= 0.90)
+
+
+def import_seconds(module: str) -> float:
+    script = (
+        f"import time; t = time.perf_counter(); import {module}; print(time.perf_counter() - t)"
+    )
+    return float(subprocess.check_output([sys.executable, "-c", script], text=True))
+
+
+def bench_import(sizes: Sizes) -> Result:
+    sdk_s, raw_s = alternate(
+        sizes.import_runs, lambda: import_seconds("evenergy"), lambda: import_seconds("httpx")
+    )
+    ratio = sdk_s / raw_s
+    return Result("import", "ms", sdk_s * 1e3, raw_s * 1e3, ratio, "<= 2.00", ratio <= 2.0)
+
+
+def report(results: list[Result], previous: dict[str, Any] | None) -> None:
+    print(
+        f"\n{'benchmark':<8} {'SDK':>12} {'raw httpx':>12} {'ratio':>7}  {'goal':<10} {'':<4} unit"
+    )
+    for r in results:
+        raw = f"{r.raw:12.3f}" if r.raw is not None else f"{'-':>12}"
+        ratio = f"{r.ratio:7.3f}" if r.ratio is not None else f"{'-':>7}"
+        verdict = "met" if r.met else "MISS"
+        print(f"{r.name:<8} {r.sdk:12.3f} {raw} {ratio}  {r.goal:<10} {verdict:<4} {r.unit}")
+        if previous and r.name in previous:
+            before = previous[r.name]
+            print(f"{'':<8} {'was':>12} {before['sdk']:12.3f}   ratio was {before['ratio']}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--smoke", action="store_true", help="tiny sizes, to check it still runs")
+    parser.add_argument("--json", type=Path, help="also write the results here")
+    parser.add_argument("--compare", type=Path, help="a previous results file to compare with")
+    args = parser.parse_args(argv)
+    sizes = SMOKE if args.smoke else FULL
+    previous = None
+    if args.compare:
+        previous = {r["name"]: r for r in json.loads(args.compare.read_text())["results"]}
+    with bench_server() as host:
+        results = [
+            bench_get(host, sizes),
+            bench_walk(host, sizes),
+            bench_memory(host, sizes),
+            bench_async(host, sizes),
+            bench_import(sizes),
+        ]
+    report(results, previous)
+    document = {
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "python": sys.version.split()[0],
+        "cpus": os.cpu_count(),
+        "sizes": asdict(sizes),
+        "results": [asdict(r) for r in results],
+    }
+    for path in filter(None, [args.json, ROOT / "reports" / "bench" / "latest.json"]):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(document, indent=2) + "\n")
+    print(f"\nresults written to {args.json or ROOT / 'reports' / 'bench' / 'latest.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

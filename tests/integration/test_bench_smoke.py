@@ -1,0 +1,29 @@
+"""The benchmark still runs end to end (tiny sizes; its timings are not judged here)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+
+
+def test_the_benchmark_runs_and_writes_every_result(tmp_path: Path) -> None:
+    output = tmp_path / "bench.json"
+    result = subprocess.run(
+        [sys.executable, str(RUN), "--smoke", "--json", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    document = json.loads(output.read_text())
+    results = {r["name"]: r for r in document["results"]}
+    assert set(results) == {"get", "walk", "memory", "async", "import"}
+    for name in ("get", "walk", "async", "import"):
+        assert results[name]["sdk"] > 0
+        assert results[name]["raw"] > 0
+        assert results[name]["ratio"] > 0
+    assert "ratio" in result.stdout
