@@ -19,7 +19,7 @@ NODE_BIN = ROOT / "node_modules" / ".bin"
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_existing_virtualenvs = True
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "typecheck", "check_generated", "tests", "contract"]
+nox.options.sessions = ["lint", "typecheck", "check_generated", "tests", "contract", "docs"]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
@@ -140,6 +140,17 @@ def bench(session: nox.Session) -> None:
     """
     install_group(session, "bench", project=True)
     session.run("python", "tests/benchmarks/run.py", *session.posargs)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """The API reference, from the docstrings, into reports/docs/ (any warning fails it)."""
+    install_group(session, "docs", project=True)
+    output = ROOT / "reports" / "docs"
+    shutil.rmtree(output, ignore_errors=True)
+    session.run("python", "-W", "error", "-m", "pdoc", "evenergy", "evenergy.testing",
+                "-o", str(output))  # fmt: skip
+    session.log(f"API reference: {output / 'index.html'}")
 
 
 @nox.session

@@ -1,7 +1,9 @@
-"""List every EVSE site and CPMS provider of the local mock server through evenergy."""
+"""List every EVSE site and CPMS provider of the local mock through evenergy and its CLI."""
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 
 from evenergy import EvEnergy, EvEnergyError
@@ -27,11 +29,19 @@ def show(base_url: str) -> None:
             print(f"\nRate limit: {limit.remaining} of {limit.limit} requests left this hour")
 
 
+def show_cli(base_url: str) -> None:
+    env = {**os.environ, "EVENERGY_ACCESS_TOKEN": "demo-token", "EVENERGY_BASE_URL": base_url}
+    for command in (["sites", "list"], ["providers", "get", "CHARGEPOINT"]):
+        print(f"\n$ evenergy {' '.join(command)}", flush=True)
+        subprocess.run([sys.executable, "-m", "evenergy", *command], env=env, check=True)
+
+
 def main() -> int:
     try:
         with running() as base_url:
             show(base_url)
-    except (MockServerError, EvEnergyError) as error:
+            show_cli(base_url)
+    except (MockServerError, EvEnergyError, subprocess.CalledProcessError) as error:
         print(f"demo failed: {error}", file=sys.stderr)
         return 1
     return 0

@@ -33,6 +33,7 @@ from ._exceptions import (
 from ._pagination import AsyncPaginator, Page, SyncPaginator
 from ._problem import ProblemDetails
 from ._rate_limit import RateLimit
+from ._resources import AsyncCpmsProviders, AsyncEvseSites, CpmsProviders, EvseSites
 from ._version import API_VERSION, __version__
 
 __all__ = [
@@ -40,7 +41,9 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
+    "AsyncCpmsProviders",
     "AsyncEvEnergy",
+    "AsyncEvseSites",
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
@@ -48,9 +51,11 @@ __all__ = [
     "CPMSProviderId",
     "ClientOptions",
     "ConfigurationError",
+    "CpmsProviders",
     "EVSESite",
     "EvEnergy",
     "EvEnergyError",
+    "EvseSites",
     "InternalServerError",
     "NotAcceptableError",
     "NotFoundError",

@@ -1,0 +1,30 @@
+"""Every Python example in the README runs, offline, against the in-process fake API."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import respx
+
+from evenergy.testing import FakeEvEnergyAPI, make_site
+
+README = Path(__file__).resolve().parents[2] / "README.md"
+BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+README_SITE = "site01JX2SZ0WAFTDYVYY0JRAYREY7"
+
+
+def test_the_readme_has_examples() -> None:
+    assert len(BLOCKS) >= 5
+
+
+@pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
+def test_readme_example_runs(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVENERGY_ACCESS_TOKEN", "readme-token")
+    fake = FakeEvEnergyAPI(sites=[{**make_site(), "id": README_SITE}, make_site(), make_site()])
+    with respx.mock(assert_all_called=False) as router:
+        router.route(host="api.ev.energy").mock(side_effect=fake.handle)
+        exec(compile(code, str(README), "exec"), {"__name__": "readme_example"})  # noqa: S102
+    if "FakeEvEnergyAPI" not in code:  # an example of evenergy.testing brings its own fake
+        assert fake.requests, "the example talked to the API"

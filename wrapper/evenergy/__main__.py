@@ -1,0 +1,5 @@
+"""`python -m evenergy`: the evenergy command."""
+
+from ._cli import main
+
+main()

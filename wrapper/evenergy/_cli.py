@@ -1,0 +1,219 @@
+"""The `evenergy` command: the API from a shell (also `python -m evenergy`).
+
+Credentials come from the same environment variables as the client (EVENERGY_ACCESS_TOKEN, or
+EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET). Output is a table on a terminal and JSON when
+piped (or with --json); errors print the problem's title and detail and exit non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TypeVar
+
+import click
+
+from ._client import EvEnergy
+from ._exceptions import EvEnergyError
+from ._pagination import SyncPaginator
+from ._version import API_VERSION, __version__
+
+T = TypeVar("T")
+ClientFactory = Callable[..., EvEnergy]
+
+EXIT_API_ERROR = 1
+EXIT_BAD_INPUT = 2
+
+SITE_COLUMNS = [
+    ("ID", lambda s: s.id),
+    ("CPMS", lambda s: s.cpms_connection or "-"),
+    ("CPMS NAME", lambda s: s.cpms_connection_display_name or "-"),
+    (
+        "USER CONNECTED",
+        lambda s: "-" if s.user_connected is None else str(s.user_connected).lower(),
+    ),
+    ("EVSES", lambda s: str(len(s.evses))),
+]
+PROVIDER_COLUMNS = [
+    ("ID", lambda p: p.id),
+    ("NAME", lambda p: p.name),
+    ("ICON", lambda p: p.icon or "-"),
+]
+
+
+def _table(rows: Iterable[Any], columns: list[tuple[str, Callable[[Any], str]]]) -> str:
+    cells = [[str(get(row)) for _, get in columns] for row in rows]
+    headers = [title for title, _ in columns]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def _remember_json(ctx: click.Context, param: click.Parameter, value: bool) -> None:
+    if value:
+        ctx.meta["evenergy.json"] = True  # meta is shared by every context of the command line
+
+
+def _wants_json(ctx: click.Context) -> bool:
+    return bool(ctx.meta.get("evenergy.json")) or not sys.stdout.isatty()
+
+
+def _client(ctx: click.Context) -> EvEnergy:
+    factory: ClientFactory = ctx.obj or EvEnergy
+    params = ctx.find_root().params
+    options = {"base_url": params["base_url"], "user": params["user"]}
+    return factory(api_version=params["api_version"], **{k: v for k, v in options.items() if v})
+
+
+def _walk(paginator: SyncPaginator[T], noun: str, *, every_page: bool) -> Iterator[T]:
+    """Items of the first page, or of every page with a progress line on a terminal's stderr."""
+    show = every_page and sys.stderr.isatty()
+    count = 0
+    for number, page in enumerate(paginator.iter_pages(), start=1):
+        yield from page.items
+        count += len(page.items)
+        if show:
+            click.echo(f"\r{count} {noun} from {number} page(s)...", nl=False, err=True)
+        if not every_page:
+            break
+    if show:
+        click.echo(f"\r{count} {noun} from {number} page(s).   ", err=True)
+
+
+def _emit_list(ctx: click.Context, items: Iterator[Any], columns: Any, *, every_page: bool) -> None:
+    if not _wants_json(ctx):
+        click.echo(_table(list(items), columns))
+    elif every_page:  # JSON lines, one item at a time: the walk never holds the whole list
+        for item in items:
+            click.echo(json.dumps(item.to_dict()))
+    else:
+        click.echo(json.dumps([item.to_dict() for item in items], indent=2))
+
+
+def _emit_one(ctx: click.Context, item: Any, columns: Any) -> None:
+    click.echo(
+        json.dumps(item.to_dict(), indent=2) if _wants_json(ctx) else _table([item], columns)
+    )
+
+
+def _examples(*commands: str) -> str:
+    """A help epilog listing example command lines, kept as they are by click."""
+    return "\b\nExamples:\n" + "\n".join(f"  evenergy {command}" for command in commands)
+
+
+class _Group(click.Group):
+    """Turns the SDK's errors into one line on stderr and an exit status, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except EvEnergyError as error:
+            problem = getattr(error, "problem", None)
+            message = str(problem) if problem is not None else str(error)
+            status = getattr(error, "status_code", None)
+            prefix = f"error ({status})" if status else "error"
+            click.echo(f"{prefix}: {message}", err=True)
+            ctx.exit(EXIT_API_ERROR)
+        except (ValueError, TypeError) as error:
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+
+
+PAGE_SIZE = click.option(
+    "--page-size", type=click.IntRange(1, 100), default=None,
+    help="Items per request, 1 to 100 (default: 100, the fewest requests).",
+)  # fmt: skip
+ALL_PAGES = click.option(
+    "--all", "every_page", is_flag=True, help="Walk every page, not just the first."
+)
+JSON_OUTPUT = click.option(
+    "--json", is_flag=True, expose_value=False, callback=_remember_json,
+    help="JSON output, even on a terminal (JSON lines with --all).",
+)  # fmt: skip
+
+
+@click.group(
+    cls=_Group,
+    epilog=_examples(
+        "sites list",
+        "sites list --all --json > sites.jsonl",
+        "sites get site01JX2SZ0WAFTDYVYY0JRAYREY7",
+        "--base-url http://127.0.0.1:4010 providers list",
+    ),
+)
+@click.option("--base-url", envvar="EVENERGY_BASE_URL", help="API root, /v2 included.")
+@click.option("--user", envvar="EVENERGY_USER", help="Act as this user (EvEnergy-User).")
+@click.option("--api-version", default=API_VERSION, show_default=True, help="EvEnergy-Version.")
+@JSON_OUTPUT
+@click.version_option(
+    __version__, prog_name="evenergy", message=f"%(prog)s %(version)s (API v{API_VERSION})"
+)
+def cli(base_url: str | None, user: str | None, api_version: str) -> None:
+    """Read ev.energy EVSE sites and CPMS providers.
+
+    Credentials: EVENERGY_ACCESS_TOKEN, or EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET.
+    """
+
+
+@cli.group(
+    epilog=_examples("sites list --page-size 50", "sites get site01JX2SZ0WAFTDYVYY0JRAYREY7")
+)
+def sites() -> None:
+    """EVSE sites: places with charge points that several users can charge at."""
+
+
+@sites.command("list", epilog=_examples("sites list", "sites list --all --json | jq -r .id"))
+@PAGE_SIZE
+@ALL_PAGES
+@JSON_OUTPUT
+@click.pass_context
+def sites_list(ctx: click.Context, page_size: int | None, every_page: bool) -> None:
+    """List EVSE sites: the first page, or every page with --all (JSON lines when piped)."""
+    with _client(ctx) as client:
+        items = _walk(client.evse_sites.list(page_size=page_size), "sites", every_page=every_page)
+        _emit_list(ctx, items, SITE_COLUMNS, every_page=every_page)
+
+
+@sites.command("get", epilog=_examples("sites get site01JX2SZ0WAFTDYVYY0JRAYREY7"))
+@click.argument("site_id")
+@JSON_OUTPUT
+@click.pass_context
+def sites_get(ctx: click.Context, site_id: str) -> None:
+    """Show one EVSE site."""
+    with _client(ctx) as client:
+        _emit_one(ctx, client.evse_sites.get(site_id), SITE_COLUMNS)
+
+
+@cli.group(epilog=_examples("providers list", "providers get CHARGEPOINT"))
+def providers() -> None:
+    """CPMS providers: the charge-point management systems ev.energy integrates with."""
+
+
+@providers.command("list", epilog=_examples("providers list", "providers list --json"))
+@PAGE_SIZE
+@ALL_PAGES
+@JSON_OUTPUT
+@click.pass_context
+def providers_list(ctx: click.Context, page_size: int | None, every_page: bool) -> None:
+    """List CPMS providers: the first page, or every page with --all."""
+    with _client(ctx) as client:
+        paginator = client.cpms_providers.list(page_size=page_size)
+        items = _walk(paginator, "providers", every_page=every_page)
+        _emit_list(ctx, items, PROVIDER_COLUMNS, every_page=every_page)
+
+
+@providers.command("get", epilog=_examples("providers get CHARGEPOINT"))
+@click.argument("provider_id")
+@JSON_OUTPUT
+@click.pass_context
+def providers_get(ctx: click.Context, provider_id: str) -> None:
+    """Show one CPMS provider by its code."""
+    with _client(ctx) as client:
+        _emit_one(ctx, client.cpms_providers.get(provider_id), PROVIDER_COLUMNS)
+
+
+def main() -> None:
+    """Entry point of the `evenergy` console script."""
+    cli(prog_name="evenergy")

@@ -1,0 +1,266 @@
+"""An in-process fake of the ev.energy API for users' tests: an httpx transport, no sockets."""
+
+from __future__ import annotations
+
+import base64
+import random
+import threading
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, unquote_plus
+
+import httpx
+
+from .._client import AsyncEvEnergy, EvEnergy
+from .._config import ClientOptions
+
+_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+_DEFAULT_PAGE_SIZE = 25
+_MAX_PAGE_SIZE = 100
+_LAST = "<about:blank>"
+_PROVIDER_NAMES = {"CHARGEPOINT": "ChargePoint", "SWTCH": "SWTCH Energy"}
+FAKE_BASE_URL = "https://api.ev.energy/v2"
+FAKE_TOKEN_URL = "https://api.ev.energy/o/token/"  # noqa: S105 - a URL
+
+
+def _ulid(rng: random.Random) -> str:
+    return "01" + "".join(rng.choice(_CROCKFORD) for _ in range(24))
+
+
+def make_site(
+    rng: random.Random | None = None, *, cpms_connection: str | None = "CHARGEPOINT", evses: int = 2
+) -> dict[str, Any]:
+    """A realistic EVSE site, as the API would send it (a JSON-ready dict)."""
+    rng = rng or random.Random()
+    site_id = f"site{_ulid(rng)}"
+    return {
+        "id": site_id,
+        "url": f"{FAKE_BASE_URL}/evse_sites/{site_id}",
+        "evses": [f"{FAKE_BASE_URL}/evses/evse{_ulid(rng)}" for _ in range(evses)],
+        "cpms_connection": cpms_connection,
+        "cpms_connection_display_name": _PROVIDER_NAMES.get(cpms_connection or "", cpms_connection),
+        "user_connected": None,
+    }
+
+
+def make_provider(provider_id: str, name: str | None = None) -> dict[str, Any]:
+    """A CPMS provider, as the API would send it (a JSON-ready dict)."""
+    return {
+        "id": provider_id,
+        "url": f"{FAKE_BASE_URL}/cpms_providers/{provider_id}/",
+        "name": name or _PROVIDER_NAMES.get(provider_id, provider_id.title()),
+        "icon": None,
+    }
+
+
+@dataclass(frozen=True)
+class _Fault:
+    status: int
+    retry_after: int | None
+
+
+class FakeEvEnergyAPI:
+    """A fake ev.energy API on these four endpoints, for tests that must run offline.
+
+    It behaves like the real API where a client can tell: Link-header pagination with
+    `page_size` limits (1 to 100, default 25; 400 problem details outside them), 404 problem
+    details for unknown ids, 401 without a bearer token, 400 for an API version other than 2,
+    the rate-limit headers on every response (a 429 with Retry-After once the budget is spent),
+    and the client-credentials token endpoint. Faults can be queued with `fail_next` to test how
+    your code handles 429 and 503.
+
+        fake = FakeEvEnergyAPI(site_count=120)
+        with fake.client() as client:
+            assert len(list(client.evse_sites.list())) == 120
+
+    `sites` and `providers` take API-shaped dicts (see `make_site`, `make_provider`); by default
+    the fake makes `site_count` realistic sites from `seed`, and the two providers of today.
+    The token endpoint accepts any client id and secret, or only the pairs in
+    `client_credentials` when given. Every request it answers is kept in `requests`.
+    """
+
+    def __init__(
+        self,
+        *,
+        sites: Iterable[Mapping[str, Any]] | None = None,
+        providers: Iterable[Mapping[str, Any]] | None = None,
+        site_count: int = 3,
+        seed: int = 0,
+        rate_limit: int = 1000,
+        client_credentials: Mapping[str, str] | None = None,
+    ) -> None:
+        rng = random.Random(seed)
+        connections = ["CHARGEPOINT", "SWTCH", None]
+        self.sites: list[dict[str, Any]] = (
+            [dict(s) for s in sites]
+            if sites is not None
+            else [make_site(rng, cpms_connection=connections[i % 3]) for i in range(site_count)]
+        )
+        self.providers: list[dict[str, Any]] = (
+            [dict(p) for p in providers]
+            if providers is not None
+            else [make_provider("CHARGEPOINT"), make_provider("SWTCH")]
+        )
+        self.client_credentials = dict(client_credentials) if client_credentials else None
+        self.rate_limit = rate_limit
+        self.remaining = rate_limit
+        self.requests: list[httpx.Request] = []
+        self._faults: deque[_Fault] = deque()
+        self._lock = threading.Lock()
+
+    # Setting up a test.
+
+    def fail_next(
+        self, status: int = 503, *, times: int = 1, retry_after: int | None = None
+    ) -> None:
+        """Answer the next `times` API requests with `status` (429 and 503 take `retry_after`)."""
+        with self._lock:
+            self._faults.extend(_Fault(status, retry_after) for _ in range(times))
+
+    def transport(self) -> httpx.MockTransport:
+        """An httpx transport (sync and async) that answers every request from this fake."""
+        return httpx.MockTransport(self.handle)
+
+    def client(self, **options: Any) -> EvEnergy:
+        """An EvEnergy wired to this fake; options as for EvEnergy (a token is filled in)."""
+        return EvEnergy(
+            http_client=httpx.Client(transport=self.transport()), **self._options(options)
+        )
+
+    def async_client(self, **options: Any) -> AsyncEvEnergy:
+        """An AsyncEvEnergy wired to this fake; options as for AsyncEvEnergy."""
+        http = httpx.AsyncClient(transport=self.transport())
+        return AsyncEvEnergy(http_client=http, **self._options(options))
+
+    @staticmethod
+    def _options(options: Mapping[str, Any]) -> ClientOptions:
+        merged: dict[str, Any] = {"base_url": FAKE_BASE_URL, "token_url": FAKE_TOKEN_URL, **options}
+        if not {"access_token", "client_id", "client_secret"} & merged.keys():
+            merged["access_token"] = "fake-access-token"  # noqa: S105 - a fake's token
+        return merged  # type: ignore[return-value]
+
+    # Answering requests.
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        """Answer one request as the API would."""
+        with self._lock:
+            self.requests.append(request)
+            if request.url.path.endswith("/o/token/"):
+                return self._token(request)
+            return self._api(request)
+
+    def _headers(self, extra: Mapping[str, str] | None = None) -> dict[str, str]:
+        return {
+            "EvEnergy-Version": "2",
+            "X-RateLimit-Limit": str(self.rate_limit),
+            "X-RateLimit-Remaining": str(self.remaining),
+            **(extra or {}),
+        }
+
+    def _problem(
+        self, status: int, title: str, detail: str, *, headers: Mapping[str, str] | None = None,
+        **members: Any,
+    ) -> httpx.Response:  # fmt: skip
+        body = {"title": title, "status": status, "detail": detail, **members}
+        return httpx.Response(
+            status,
+            json=body,
+            headers=self._headers({"Content-Type": "application/problem+json", **(headers or {})}),
+        )
+
+    def _token(self, request: httpx.Request) -> httpx.Response:
+        scheme, _, credentials = request.headers.get("Authorization", "").partition(" ")
+        form = dict(
+            pair.split("=", 1) for pair in request.content.decode().split("&") if "=" in pair
+        )
+        if scheme != "Basic" or form.get("grant_type") != "client_credentials":
+            return httpx.Response(400, json={"error": "invalid_request"})
+        encoded_id, _, encoded_secret = base64.b64decode(credentials).decode().partition(":")
+        client_id, secret = unquote_plus(encoded_id), unquote_plus(encoded_secret)
+        known = self.client_credentials
+        if not client_id or not secret or (known is not None and known.get(client_id) != secret):
+            return httpx.Response(401, json={"error": "invalid_client"})
+        token = f"fake-token-for-{client_id}"
+        return httpx.Response(
+            200, json={"access_token": token, "token_type": "Bearer", "expires_in": 36000}
+        )
+
+    def _api(self, request: httpx.Request) -> httpx.Response:
+        if not request.headers.get("Authorization", "").startswith("Bearer "):
+            return self._problem(
+                401, "Unauthorized", "Authentication credentials were not provided."
+            )
+        if self._faults:
+            fault = self._faults.popleft()
+            extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
+            if fault.status == 429 and "Retry-After" not in extra:
+                extra["Retry-After"] = "1"
+            return self._problem(fault.status, "Injected fault", "fail_next asked for it.",
+                                 headers=extra)  # fmt: skip
+        if self.remaining <= 0:
+            return self._problem(429, "Too Many Requests", "Request was rate limited.",
+                                 headers={"Retry-After": "3600"})  # fmt: skip
+        self.remaining -= 1
+        version = request.headers.get("EvEnergy-Version", "2")
+        if version != "2":
+            return self._problem(400, "Unsupported version",
+                                 f"Unsupported version requested: {version}")  # fmt: skip
+        return self._route(request)
+
+    def _route(self, request: httpx.Request) -> httpx.Response:
+        parts = request.url.path.rstrip("/").split("/")
+        if parts[-1] == "evse_sites":
+            return self._page(request, self.sites, "evse_sites")
+        if parts[-1] == "cpms_providers":
+            return self._page(request, self.providers, "cpms_providers")
+        if len(parts) >= 2 and parts[-2] in ("evse_sites", "cpms_providers"):
+            items = self.sites if parts[-2] == "evse_sites" else self.providers
+            wanted = unquote(parts[-1])
+            for item in items:
+                if item["id"] == wanted:
+                    return httpx.Response(200, json=item, headers=self._headers())
+            return self._problem(404, "Not found", "Resource does not exist or cannot be accessed.")
+        return self._problem(404, "Not found", "There is no such endpoint.")
+
+    def _page(
+        self, request: httpx.Request, items: list[dict[str, Any]], name: str
+    ) -> httpx.Response:
+        params = request.url.params
+        try:
+            size = int(params.get("page_size", _DEFAULT_PAGE_SIZE))
+        except ValueError:
+            size = 0
+        if not 1 <= size <= _MAX_PAGE_SIZE:
+            return self._problem(
+                400, "Invalid pagination parameter",
+                "Invalid value for pagination parameter: page_size",
+                type="https://api.ev.energy/v2/problems/pagination-parameters/",
+                field_errors={"page_size": [f"Must be between 1 and {_MAX_PAGE_SIZE}."]},
+            )  # fmt: skip
+        ids = [item["id"] for item in items]
+        after, before = params.get("page_after"), params.get("page_before")
+        if after is not None:
+            start = ids.index(after) + 1 if after in ids else len(ids)
+        elif before is not None:
+            start = max(0, (ids.index(before) if before in ids else 0) - size)
+        else:
+            start = 0
+        page = items[start : start + size]
+        base = str(request.url.copy_with(query=None))
+        if page and start + size < len(items):
+            following = f"<{base}?page_size={size}&page_after={page[-1]['id']}>"
+        else:
+            following = _LAST
+        preceding = (
+            f"<{base}?page_size={size}&page_before={page[0]['id']}>" if page and start else _LAST
+        )
+        link = f'{preceding}; rel="previous", {following}; rel="next"'
+        return httpx.Response(200, json=page, headers=self._headers({"Link": link}))
+
+    def __repr__(self) -> str:
+        return (
+            f"FakeEvEnergyAPI(sites={len(self.sites)}, providers={len(self.providers)}, "
+            f"remaining={self.remaining}/{self.rate_limit})"
+        )
