@@ -82,7 +82,10 @@ def _walk(paginator: SyncPaginator[T], noun: str, *, every_page: bool) -> Iterat
         click.echo(f"\r{count} {noun} from {number} page(s).   ", err=True)
 
 
-def _emit_list(ctx: click.Context, items: Iterator[Any], columns: Any, *, every_page: bool) -> None:
+def _print_list(
+    ctx: click.Context, paginator: SyncPaginator[Any], noun: str, columns: Any, *, every_page: bool
+) -> None:
+    items = _walk(paginator, noun, every_page=every_page)
     if not _wants_json(ctx):
         click.echo(_table(list(items), columns))
     elif every_page:  # JSON lines, one item at a time: the walk never holds the whole list
@@ -92,7 +95,7 @@ def _emit_list(ctx: click.Context, items: Iterator[Any], columns: Any, *, every_
         click.echo(json.dumps([item.to_dict() for item in items], indent=2))
 
 
-def _emit_one(ctx: click.Context, item: Any, columns: Any) -> None:
+def _print_one(ctx: click.Context, item: Any, columns: Any) -> None:
     click.echo(
         json.dumps(item.to_dict(), indent=2) if _wants_json(ctx) else _table([item], columns)
     )
@@ -172,8 +175,8 @@ def sites() -> None:
 def sites_list(ctx: click.Context, page_size: int | None, every_page: bool) -> None:
     """List EVSE sites: the first page, or every page with --all (JSON lines when piped)."""
     with _client(ctx) as client:
-        items = _walk(client.evse_sites.list(page_size=page_size), "sites", every_page=every_page)
-        _emit_list(ctx, items, SITE_COLUMNS, every_page=every_page)
+        paginator = client.evse_sites.list(page_size=page_size)
+        _print_list(ctx, paginator, "sites", SITE_COLUMNS, every_page=every_page)
 
 
 @sites.command("get", epilog=_examples("sites get site01JX2SZ0WAFTDYVYY0JRAYREY7"))
@@ -183,7 +186,7 @@ def sites_list(ctx: click.Context, page_size: int | None, every_page: bool) -> N
 def sites_get(ctx: click.Context, site_id: str) -> None:
     """Show one EVSE site."""
     with _client(ctx) as client:
-        _emit_one(ctx, client.evse_sites.get(site_id), SITE_COLUMNS)
+        _print_one(ctx, client.evse_sites.get(site_id), SITE_COLUMNS)
 
 
 @cli.group(epilog=_examples("providers list", "providers get CHARGEPOINT"))
@@ -200,8 +203,7 @@ def providers_list(ctx: click.Context, page_size: int | None, every_page: bool) 
     """List CPMS providers: the first page, or every page with --all."""
     with _client(ctx) as client:
         paginator = client.cpms_providers.list(page_size=page_size)
-        items = _walk(paginator, "providers", every_page=every_page)
-        _emit_list(ctx, items, PROVIDER_COLUMNS, every_page=every_page)
+        _print_list(ctx, paginator, "providers", PROVIDER_COLUMNS, every_page=every_page)
 
 
 @providers.command("get", epilog=_examples("providers get CHARGEPOINT"))
@@ -211,7 +213,7 @@ def providers_list(ctx: click.Context, page_size: int | None, every_page: bool) 
 def providers_get(ctx: click.Context, provider_id: str) -> None:
     """Show one CPMS provider by its code."""
     with _client(ctx) as client:
-        _emit_one(ctx, client.cpms_providers.get(provider_id), PROVIDER_COLUMNS)
+        _print_one(ctx, client.cpms_providers.get(provider_id), PROVIDER_COLUMNS)
 
 
 def main() -> None:
