@@ -139,7 +139,9 @@ def bench(session: nox.Session) -> None:
     `nox -s bench -- --smoke` runs tiny sizes; `-- --compare reports/bench/old.json` compares.
     """
     install_group(session, "bench", project=True)
-    session.run("python", "tests/benchmarks/run.py", *session.posargs)
+    session.run(
+        "python", "tests/benchmarks/run.py", *session.posargs, env={"PYTHONPATH": "scripts"}
+    )
 
 
 @nox.session

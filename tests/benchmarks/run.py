@@ -35,6 +35,7 @@ import httpx
 
 from evenergy import AsyncEvEnergy, EvEnergy
 from evenergy._base_client import user_agent
+from mock_server import free_port  # scripts/ is on PYTHONPATH (nox -s bench, the smoke test)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -68,14 +69,6 @@ class Result:
     ratio: float | None
     goal: str
     met: bool
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @contextmanager

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
-RUN = Path(__file__).resolve().parents[1] / "benchmarks" / "run.py"
+ROOT = Path(__file__).resolve().parents[2]
+RUN = ROOT / "tests" / "benchmarks" / "run.py"
 
 
 def test_the_benchmark_runs_and_writes_every_result(tmp_path: Path) -> None:
@@ -17,6 +19,7 @@ def test_the_benchmark_runs_and_writes_every_result(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=300,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")},
     )
     assert result.returncode == 0, result.stdout + result.stderr
     document = json.loads(output.read_text())
