@@ -119,3 +119,22 @@ def test_no_id_can_change_the_request_path(sdk: Sdk, api: respx.MockRouter, tric
     assert request.url.path.startswith("/v2/evse_sites/")
     assert request.url.raw_path.count(b"/") == 3
     assert request.url.query == b""
+
+
+@pytest.mark.parametrize(
+    ("changes", "reason"),
+    [
+        ({"id": 123}, "id should be str, not int"),
+        ({"evses": "https://x"}, "evses should be list.str., not str"),
+        ({"evses": [1, 2]}, "evses should be list.str., not list"),
+        ({"cpms_connection": 5}, "cpms_connection should be CPMSProviderId . None, not int"),
+        ({"user_connected": "yes"}, "user_connected should be bool . None, not str"),
+        ({"cpms_connection_display_name": ["x"]}, "should be None . str, not list"),
+    ],
+)
+def test_a_field_of_the_wrong_type_raises_response_validation_error(
+    sdk: Sdk, site_route: respx.Route, changes: dict[str, object], reason: str
+) -> None:
+    site_route.respond(200, json=site(1, **changes))
+    with pytest.raises(ResponseValidationError, match=reason):
+        sdk.get_site(sdk.client())

@@ -55,10 +55,17 @@ class CPMSProvider:
         id = CPMSProviderId(d.pop("id"))
 
         url = d.pop("url")
+        if not isinstance(url, str):
+            raise TypeError("url should be str, not " + type(url).__name__)
 
         name = d.pop("name")
+        if not isinstance(name, str):
+            raise TypeError("name should be str, not " + type(name).__name__)
 
         icon = cast(None | str, d.pop("icon"))
+
+        if not isinstance(icon, (str, type(None))):
+            raise TypeError("icon should be None | str, not " + type(icon).__name__)
 
         cpms_provider = cls(
             id=id,

@@ -7,7 +7,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.cpms_provider_id import CPMSProviderId
-from ..types import UNSET, Unset
+from ..types import Unset
 
 T = TypeVar("T", bound="EVSESite")
 
@@ -45,16 +45,10 @@ class EVSESite:
             cpms_connection = self.cpms_connection
 
         cpms_connection_display_name: None | str | Unset
-        if isinstance(self.cpms_connection_display_name, Unset):
-            cpms_connection_display_name = UNSET
-        else:
-            cpms_connection_display_name = self.cpms_connection_display_name
+        cpms_connection_display_name = self.cpms_connection_display_name
 
         user_connected: bool | None | Unset
-        if isinstance(self.user_connected, Unset):
-            user_connected = UNSET
-        else:
-            user_connected = self.user_connected
+        user_connected = self.user_connected
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -64,12 +58,10 @@ class EVSESite:
                 "url": url,
                 "evses": evses,
                 "cpms_connection": cpms_connection,
+                "cpms_connection_display_name": cpms_connection_display_name,
+                "user_connected": user_connected,
             }
         )
-        if cpms_connection_display_name is not UNSET:
-            field_dict["cpms_connection_display_name"] = cpms_connection_display_name
-        if user_connected is not UNSET:
-            field_dict["user_connected"] = user_connected
 
         return field_dict
 
@@ -77,29 +69,45 @@ class EVSESite:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
         id = d.pop("id")
+        if not isinstance(id, str):
+            raise TypeError("id should be str, not " + type(id).__name__)
 
         url = d.pop("url")
+        if not isinstance(url, str):
+            raise TypeError("url should be str, not " + type(url).__name__)
 
         evses = cast(list[str], d.pop("evses"))
+
+        if not isinstance(evses, list) or not all(isinstance(item, str) for item in evses):
+            raise TypeError("evses should be list[str], not " + type(evses).__name__)
 
         def _parse_cpms_connection(data: object) -> CPMSProviderId | None:
             if data is None:
                 return data
-            try:
-                if not isinstance(data, str):
-                    raise TypeError()
-                componentsschemas_cpms_connection_type_0 = CPMSProviderId(data)
+            if not isinstance(data, str):
+                raise TypeError(
+                    "cpms_connection should be CPMSProviderId | None, not " + type(data).__name__
+                )
+            componentsschemas_cpms_connection_type_0 = CPMSProviderId(data)
 
-                return componentsschemas_cpms_connection_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(CPMSProviderId | None, data)
+            return componentsschemas_cpms_connection_type_0
 
         cpms_connection = _parse_cpms_connection(d.pop("cpms_connection"))
 
         cpms_connection_display_name = cast(None | str, d.pop("cpms_connection_display_name", None))
 
+        if not isinstance(cpms_connection_display_name, (str, type(None))):
+            raise TypeError(
+                "cpms_connection_display_name should be None | str, not "
+                + type(cpms_connection_display_name).__name__
+            )
+
         user_connected = cast(bool | None, d.pop("user_connected", None))
+
+        if not isinstance(user_connected, (bool, type(None))):
+            raise TypeError(
+                "user_connected should be bool | None, not " + type(user_connected).__name__
+            )
 
         evse_site = cls(
             id=id,

@@ -73,14 +73,24 @@ class Problem:
 
         d = dict(src_dict)
         title = d.pop("title")
+        if not isinstance(title, str):
+            raise TypeError("title should be str, not " + type(title).__name__)
 
         detail = d.pop("detail")
+        if not isinstance(detail, str):
+            raise TypeError("detail should be str, not " + type(detail).__name__)
 
         type_ = d.pop("type", UNSET)
+        if not isinstance(type_, (str, Unset)):
+            raise TypeError("type should be str, not " + type(type_).__name__)
 
         status = d.pop("status", UNSET)
+        if not isinstance(status, (int, Unset)):
+            raise TypeError("status should be int, not " + type(status).__name__)
 
         instance = d.pop("instance", UNSET)
+        if not isinstance(instance, (str, Unset)):
+            raise TypeError("instance should be str, not " + type(instance).__name__)
 
         _field_errors = d.pop("field_errors", UNSET)
         field_errors: ProblemFieldErrors | Unset
