@@ -126,7 +126,7 @@ def test_no_id_can_change_the_request_path(sdk: Sdk, api: respx.MockRouter, tric
     [
         ({"id": 123}, "id should be str, not int"),
         ({"evses": "https://x"}, "evses should be list.str., not str"),
-        ({"evses": [1, 2]}, "evses should be list.str., not list"),
+        ({"evses": [1, 2]}, "evses should be list.str., not a list holding int"),
         ({"cpms_connection": 5}, "cpms_connection should be CPMSProviderId . None, not int"),
         ({"user_connected": "yes"}, "user_connected should be bool . None, not str"),
         ({"cpms_connection_display_name": ["x"]}, "should be None . str, not list"),

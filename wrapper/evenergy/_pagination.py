@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
@@ -41,12 +42,10 @@ class Page(Generic[T]):
         return self.next_cursor is not None
 
 
-def link_cursor(
-    response: httpx.Response, links: dict[str | None, dict[str, str]], rel: str
-) -> str | None:
+def link_cursor(links: dict[str | None, dict[str, str]], rel: str) -> str | None:
     """Return the cursor of the `rel` ("next" or "previous") link, or None if there is no page.
 
-    `links` is `response.links`, parsed once by the caller. A link that points to a page but
+    `links` is a response's `links`, parsed once by the caller. A link that points to a page but
     carries no cursor raises PaginationError for "next" (the list cannot be followed) and counts
     as no page for "previous".
     """
@@ -55,7 +54,8 @@ def link_cursor(
     if not target or target == _NO_PAGE:
         return None
     param = _CURSOR_PARAMS[rel]
-    cursor = response.url.join(target).params.get(param)
+    # Only the cursor is taken, so a relative reference needs no resolving against the page's URL.
+    cursor = parse_qs(urlsplit(target).query).get(param, [""])[0]
     if not cursor and rel == "next":
         raise PaginationError(f"the next-page link {target!r} carries no {param} cursor")
     return cursor or None
@@ -66,8 +66,8 @@ def page_of(items: list[T], response: httpx.Response) -> Page[T]:
     links = response.links  # a property that parses the header on every access
     return Page(
         items=items,
-        next_cursor=link_cursor(response, links, "next"),
-        previous_cursor=link_cursor(response, links, "previous"),
+        next_cursor=link_cursor(links, "next"),
+        previous_cursor=link_cursor(links, "previous"),
         rate_limit=RateLimit.from_headers(response.headers),
         headers=response.headers,
     )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -52,7 +52,7 @@ class CPMSProvider:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = dict(src_dict)
-        id = CPMSProviderId(d.pop("id"))
+        id = CPMSProviderId.parse(d.pop("id"))
 
         url = d.pop("url")
         if not isinstance(url, str):
@@ -62,9 +62,9 @@ class CPMSProvider:
         if not isinstance(name, str):
             raise TypeError("name should be str, not " + type(name).__name__)
 
-        icon = cast(None | str, d.pop("icon"))
+        icon: None | str = d.pop("icon")
 
-        if not isinstance(icon, (str, type(None))):
+        if icon is not None and not isinstance(icon, str):
             raise TypeError("icon should be None | str, not " + type(icon).__name__)
 
         cpms_provider = cls(

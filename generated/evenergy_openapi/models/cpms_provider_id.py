@@ -1,4 +1,5 @@
 from enum import StrEnum
+from typing import cast
 
 
 class CPMSProviderId(StrEnum):
@@ -7,6 +8,12 @@ class CPMSProviderId(StrEnum):
 
     CHARGEPOINT = "CHARGEPOINT"
     SWTCH = "SWTCH"
+
+    @classmethod
+    def parse(cls, value: str) -> "CPMSProviderId":
+        """The member whose value is `value`, or a pseudo-member that keeps an unknown value."""
+        member = cls._value2member_map_.get(value)
+        return cls(value) if member is None else cast("CPMSProviderId", member)
 
     @classmethod
     def _missing_(cls, value: object) -> "CPMSProviderId | None":

@@ -78,33 +78,39 @@ class EVSESite:
 
         evses = cast(list[str], d.pop("evses"))
 
-        if not isinstance(evses, list) or not all(isinstance(item, str) for item in evses):
+        if not isinstance(evses, list):
             raise TypeError("evses should be list[str], not " + type(evses).__name__)
-
-        def _parse_cpms_connection(data: object) -> CPMSProviderId | None:
-            if data is None:
-                return data
-            if not isinstance(data, str):
+        for item in evses:
+            if not isinstance(item, str):
                 raise TypeError(
-                    "cpms_connection should be CPMSProviderId | None, not " + type(data).__name__
+                    "evses should be list[str], not a list holding " + type(item).__name__
                 )
-            componentsschemas_cpms_connection_type_0 = CPMSProviderId(data)
 
-            return componentsschemas_cpms_connection_type_0
+        _cpms_connection = d.pop("cpms_connection")
+        cpms_connection: CPMSProviderId | None = None
+        if _cpms_connection is not None:
+            if not isinstance(_cpms_connection, str):
+                raise TypeError(
+                    "cpms_connection should be CPMSProviderId | None, not "
+                    + type(_cpms_connection).__name__
+                )
+            componentsschemas_cpms_connection_type_0 = CPMSProviderId.parse(_cpms_connection)
 
-        cpms_connection = _parse_cpms_connection(d.pop("cpms_connection"))
+            cpms_connection = componentsschemas_cpms_connection_type_0
 
-        cpms_connection_display_name = cast(None | str, d.pop("cpms_connection_display_name", None))
+        cpms_connection_display_name: None | str = d.pop("cpms_connection_display_name", None)
 
-        if not isinstance(cpms_connection_display_name, (str, type(None))):
+        if cpms_connection_display_name is not None and not isinstance(
+            cpms_connection_display_name, str
+        ):
             raise TypeError(
                 "cpms_connection_display_name should be None | str, not "
                 + type(cpms_connection_display_name).__name__
             )
 
-        user_connected = cast(bool | None, d.pop("user_connected", None))
+        user_connected: bool | None = d.pop("user_connected", None)
 
-        if not isinstance(user_connected, (bool, type(None))):
+        if user_connected is not None and not isinstance(user_connected, bool):
             raise TypeError(
                 "user_connected should be bool | None, not " + type(user_connected).__name__
             )
