@@ -58,7 +58,8 @@ def check_id(name: str, value: str) -> str:
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     if not value.strip():
         raise ValueError(f"{name} must not be empty")
-    if value in (".", "..") or any(ch.isspace() or not ch.isprintable() for ch in value):
+    # isprintable() is False for control characters and every space but " ", checked apart.
+    if value in (".", "..") or " " in value or not value.isprintable():
         raise ValueError(f"{name} is not a valid id: {value!r}")
     return value  # the generated builder percent-encodes it, so '/', '?' and '#' stay inside
 
@@ -69,7 +70,7 @@ def check_user(user: str | None) -> dict[str, Any]:
         return {}
     if not isinstance(user, str):
         raise TypeError(f"user must be a str, not {type(user).__name__}")
-    if not user.strip() or any(not ch.isprintable() for ch in user):
+    if not user.strip() or not user.isprintable():
         raise ValueError(f"user is not a valid user id or URL: {user!r}")
     return {"ev_energy_user": user}
 
