@@ -15,14 +15,13 @@ import httpx
 
 from .._client import AsyncEvEnergy, EvEnergy
 from .._config import ClientOptions
+from .._constants import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, MAX_PAGE_SIZE, MIN_PAGE_SIZE
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-_DEFAULT_PAGE_SIZE = 25
-_MAX_PAGE_SIZE = 100
+_DEFAULT_PAGE_SIZE = 25  # the API's own default, when a request names none
 _LAST = "<about:blank>"
 _PROVIDER_NAMES = {"CHARGEPOINT": "ChargePoint", "SWTCH": "SWTCH Energy"}
-FAKE_BASE_URL = "https://api.ev.energy/v2"
-FAKE_TOKEN_URL = "https://api.ev.energy/o/token/"  # noqa: S105 - a URL
+FAKE_BASE_URL = DEFAULT_BASE_URL  # the fake answers on the live API's URLs
 
 
 def _ulid(rng: random.Random) -> str:
@@ -136,7 +135,11 @@ class FakeEvEnergyAPI:
 
     @staticmethod
     def _options(options: Mapping[str, Any]) -> ClientOptions:
-        merged: dict[str, Any] = {"base_url": FAKE_BASE_URL, "token_url": FAKE_TOKEN_URL, **options}
+        merged: dict[str, Any] = {
+            "base_url": FAKE_BASE_URL,
+            "token_url": DEFAULT_TOKEN_URL,
+            **options,
+        }
         if not {"access_token", "client_id", "client_secret"} & merged.keys():
             merged["access_token"] = "fake-access-token"  # noqa: S105 - a fake's token
         return merged  # type: ignore[return-value]
@@ -232,12 +235,12 @@ class FakeEvEnergyAPI:
             size = int(params.get("page_size", _DEFAULT_PAGE_SIZE))
         except ValueError:
             size = 0
-        if not 1 <= size <= _MAX_PAGE_SIZE:
+        if not MIN_PAGE_SIZE <= size <= MAX_PAGE_SIZE:
             return self._problem(
                 400, "Invalid pagination parameter",
                 "Invalid value for pagination parameter: page_size",
                 type="https://api.ev.energy/v2/problems/pagination-parameters/",
-                field_errors={"page_size": [f"Must be between 1 and {_MAX_PAGE_SIZE}."]},
+                field_errors={"page_size": [f"Must be from {MIN_PAGE_SIZE} to {MAX_PAGE_SIZE}."]},
             )  # fmt: skip
         ids = [item["id"] for item in items]
         after, before = params.get("page_after"), params.get("page_before")
