@@ -29,9 +29,6 @@ from evenergy import (
     PermissionDeniedError,
     RateLimitError,
 )
-from evenergy._auth import ClientCredentialsAuth
-from evenergy._constants import DEFAULT_TOKEN_URL
-from evenergy._secret import Secret
 
 # The documented mapping, written out again here on purpose: the SDK must agree with it.
 DOCUMENTED_CLASSES: dict[int, type[APIStatusError]] = {
@@ -127,14 +124,10 @@ def sdk_reads_response(ctx: Any, response: Any, case: Any) -> None:
 
 
 def _client_credentials_token() -> str:
-    auth = ClientCredentialsAuth(
-        os.environ["EVENERGY_CLIENT_ID"],
-        Secret(os.environ["EVENERGY_CLIENT_SECRET"]),
-        DEFAULT_TOKEN_URL,
-    )
-    with httpx.Client(timeout=20) as http:
-        response = http.send(auth._token_request())
-        return auth._store(response).reveal()
+    """A token from the SDK's own client-credentials flow (EVENERGY_CLIENT_ID and _SECRET)."""
+    with EvEnergy() as client:
+        transport = client._transport
+        return transport.tokens.grant(None, transport._fetch_token).token.reveal()
 
 
 if not os.environ.get("EVENERGY_ACCESS_TOKEN") and os.environ.get("EVENERGY_CLIENT_ID"):

@@ -59,15 +59,16 @@ def test_the_token_is_cached_across_requests(
     assert site_route.call_count == 3
 
 
-def test_a_token_about_to_expire_is_fetched_again(
-    sdk: Sdk, api: respx.MockRouter, site_route: respx.Route
+@pytest.mark.parametrize(("expires_in", "fetches"), [(30, 1), (0, 2), (-5, 2)])
+def test_a_short_lived_token_is_cached_for_half_its_life(
+    sdk: Sdk, api: respx.MockRouter, site_route: respx.Route, expires_in: int, fetches: int
 ) -> None:
-    # A lifetime shorter than the refresh margin (60 s) is already due for renewal.
-    tokens = api.post(TOKEN_URL).mock(return_value=token_response("short-lived", expires_in=30))
+    # Shorter than the 60 s refresh margin, yet still cached (for 15 s): not one fetch per request.
+    tokens = api.post(TOKEN_URL).mock(return_value=token_response("short-lived", expires_in))
     client = credentials_client(sdk)
     sdk.get_site(client)
     sdk.get_site(client)
-    assert tokens.call_count == 2
+    assert tokens.call_count == fetches
 
 
 def test_a_401_on_a_cached_token_refreshes_it_once(sdk: Sdk, api: respx.MockRouter) -> None:

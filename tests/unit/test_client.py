@@ -112,34 +112,3 @@ def test_a_given_http_client_is_left_open(sdk: Sdk, api: respx.MockRouter) -> No
     sdk.close_all()
     assert not http.is_closed
     sdk.run(http.aclose()) if isinstance(http, httpx.AsyncClient) else http.close()
-
-
-def test_an_async_client_works_across_event_loops(api: respx.MockRouter) -> None:
-    import asyncio
-
-    api.get(f"/evse_sites/{SITE_ID}").respond(200, json=site(1))
-    client = AsyncEvEnergy(access_token="t", base_url=BASE_URL)
-    assert asyncio.run(client.evse_sites.get(SITE_ID)).id == site(1)["id"]
-    assert asyncio.run(client.evse_sites.get(SITE_ID)).id == site(1)["id"]
-    asyncio.run(client.aclose())
-
-
-def test_an_async_client_with_client_credentials_works_across_event_loops() -> None:
-    import asyncio
-
-    from evenergy.testing import FakeEvEnergyAPI
-
-    fake = FakeEvEnergyAPI()
-    client = fake.async_client(client_id="app", client_secret="secret")
-
-    async def concurrent_gets() -> int:
-        sites = await asyncio.gather(
-            *(client.evse_sites.get(fake.sites[0]["id"]) for _ in range(5))
-        )
-        return len(sites)
-
-    assert asyncio.run(concurrent_gets()) == 5  # the first loop fetches and caches the token
-    client._settings.auth._cached = None  # type: ignore[attr-defined]  # force a fetch again
-    assert asyncio.run(concurrent_gets()) == 5  # a new loop, with the lock contended
-    assert [r.url.path for r in fake.requests].count("/o/token/") == 2
-    asyncio.run(client.aclose())

@@ -147,7 +147,7 @@ def test_a_next_link_without_a_cursor_raises(sdk: Sdk, api: respx.MockRouter) ->
     api.get("/evse_sites").respond(
         200, json=[site(1)], headers=link(f"{BASE_URL}/evse_sites?page=2")
     )
-    with pytest.raises(PaginationError, match="carries no page_after cursor"):
+    with pytest.raises(PaginationError, match="carries no usable page_after cursor"):
         sdk.list_sites(sdk.client())
 
 

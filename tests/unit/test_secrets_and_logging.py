@@ -29,6 +29,7 @@ def test_no_secret_in_any_debug_log_of_real_requests(
     api.post(TOKEN_URL).respond(200, json={"access_token": FETCHED_TOKEN, "expires_in": 3600})
     route = api.get(f"/evse_sites/{SITE_ID}")
     route.side_effect = [
+        httpx.Response(200, json=site(1)),
         httpx.Response(503),
         httpx.Response(401, json=problem(401, "Unauthorized", "Expired.")),
         httpx.Response(200, json=site(1)),
@@ -38,6 +39,7 @@ def test_no_secret_in_any_debug_log_of_real_requests(
     with_credentials = sdk.client(
         client_id="my-client", client_secret=CLIENT_SECRET, token_url=TOKEN_URL
     )
+    sdk.get_site(with_credentials)  # fetches a token
     sdk.get_site(with_credentials)  # a retry, a token refresh after the 401, then success
     refused = sdk.client(client_id="my-client", client_secret=CLIENT_SECRET, token_url=refusing_url)
     with pytest.raises(AuthenticationError) as caught:

@@ -1,48 +1,53 @@
-"""httpx authentication flows: a ready bearer token, or OAuth2 client credentials.
+"""Credentials, and the token each request is sent with: a ready token or OAuth2 client credentials.
 
-ClientCredentialsAuth fetches a token from the token URL (grant_type=client_credentials, client
-authenticated with HTTP Basic), caches it until shortly before it expires, lets one request at a
-time fetch it while the others wait for that token, and after a 401 on a cached token fetches a
-new one once and sends the request again. The token request goes through the client's own
-transport, so proxies, test transports and timeouts apply to it too.
+`ClientCredentials` knows how to ask for a token (RFC 6749 section 4.4, the client authenticated
+with HTTP Basic) and how to read and cache the answer; it does no I/O. The transports send its
+token request through the same loop as every API request, so the client's timeout, retries,
+backoff and Retry-After cap apply to it too. `SyncTokens` and `AsyncTokens` hand tokens out: one
+fetch at a time, whose outcome every request that waited for it shares, so a token endpoint that
+stalls fails all of them within one fetch's time instead of one after the other.
 """
 
 from __future__ import annotations
 
 import base64
+import math
 import threading
 import time
-from collections.abc import AsyncGenerator, Callable, Generator
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote_plus
 
 import anyio
 import httpx
 
-from ._constants import DEFAULT_TOKEN_LIFETIME_S, TOKEN_REFRESH_MARGIN_S
-from ._exceptions import AuthenticationError, ResponseValidationError, status_error
+from ._body import json_body
+from ._checks import is_header_token
+from ._constants import DEFAULT_TOKEN_LIFETIME_S, MAX_TOKEN_LIFETIME_S, TOKEN_REFRESH_MARGIN_S
+from ._exceptions import AuthenticationError, EvEnergyError, ResponseValidationError, status_error
 from ._secret import Secret
 
-_TOKEN_OPERATION = "fetch_access_token"  # noqa: S105 - an operation name
+_KEPT_TOKENS = 8  # fetched tokens remembered, so that a server echoing an old one is masked too
 
 
-def _bearer(request: httpx.Request, token: Secret) -> None:
-    request.headers["Authorization"] = f"Bearer {token.reveal()}"
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """The token to send one request with; `fresh` when it was fetched for that request."""
+
+    token: Secret
+    fresh: bool
 
 
-class BearerTokenAuth(httpx.Auth):
-    """Sends a ready access token as `Authorization: Bearer ...`."""
+class StaticToken:
+    """A ready access token: sent as it is, never refreshed."""
 
     def __init__(self, token: Secret) -> None:
-        self._token = token
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        """Add the bearer token to the request."""
-        _bearer(request, self._token)
-        yield request
+        self.token = token
 
     def __repr__(self) -> str:
-        return "BearerTokenAuth(token=Secret('**********'))"
+        return f"StaticToken(token={self.token!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,8 +56,8 @@ class _CachedToken:
     refresh_at: float  # monotonic time after which the token is fetched again
 
 
-class ClientCredentialsAuth(httpx.Auth):
-    """OAuth2 client-credentials flow with a shared, expiring token cache (sync and async)."""
+class ClientCredentials:
+    """OAuth2 client credentials and the token they were last exchanged for (no I/O)."""
 
     def __init__(
         self,
@@ -62,24 +67,25 @@ class ClientCredentialsAuth(httpx.Auth):
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self._client_id = client_id
-        self._client_secret = client_secret
+        self.client_id = client_id
         self.token_url = token_url
+        self.operation = f"fetching a token from {token_url}"
         self._clock = clock
         self._cached: _CachedToken | None = None
-        self._thread_lock = threading.Lock()
-        self._task_lock = anyio.Lock()
+        self._fetched: deque[Secret] = deque(maxlen=_KEPT_TOKENS)
+        # RFC 6749 section 2.3.1: form-encode the id and secret, then use them for HTTP Basic.
+        pair = f"{quote_plus(client_id)}:{quote_plus(client_secret.reveal())}"
+        self._secret = client_secret
+        self._basic = Secret("Basic " + base64.b64encode(pair.encode()).decode("ascii"))
 
     def __repr__(self) -> str:
         return (
-            f"ClientCredentialsAuth(client_id={self._client_id!r}, "
-            f"client_secret=Secret('**********'), token_url={self.token_url!r})"
+            f"ClientCredentials(client_id={self.client_id!r}, "
+            f"client_secret={self._secret!r}, token_url={self.token_url!r})"
         )
 
-    # Shared logic, free of I/O.
-
-    def _usable(self, stale: Secret | None) -> Secret | None:
-        """The cached token, unless it is missing, expiring, or the one that just got a 401."""
+    def usable(self, stale: Secret | None) -> Secret | None:
+        """The cached token, unless it is missing, due for renewal, or the one that got a 401."""
         cached = self._cached
         if cached is None or self._clock() >= cached.refresh_at:
             return None
@@ -87,93 +93,162 @@ class ClientCredentialsAuth(httpx.Auth):
             return None
         return cached.token
 
-    def _token_request(self) -> httpx.Request:
-        # RFC 6749 section 2.3.1: form-encode the id and secret, then use them for HTTP Basic.
-        pair = f"{quote_plus(self._client_id)}:{quote_plus(self._client_secret.reveal())}"
-        basic = base64.b64encode(pair.encode()).decode("ascii")
-        return httpx.Request(
+    def token_request(
+        self,
+        http: httpx.Client | httpx.AsyncClient,
+        headers: dict[str, str],
+        timeout: httpx.Timeout,
+    ) -> httpx.Request:
+        """The token request; `headers` are the client's (User-Agent), `timeout` its timeout."""
+        return http.build_request(
             "POST",
             self.token_url,
             data={"grant_type": "client_credentials"},
-            headers={"Authorization": f"Basic {basic}", "Accept": "application/json"},
+            headers={
+                **headers,
+                "Accept": "application/json",
+                "Authorization": self._basic.reveal(),
+            },
+            timeout=timeout,
         )
 
-    def _store(self, response: httpx.Response) -> Secret:
-        """Cache the token of a token-endpoint response, or raise why there is none."""
+    def store(self, response: httpx.Response) -> Secret:
+        """Cache the token of the token endpoint's final response, or raise why there is none."""
         if response.status_code in (400, 401):
-            error = AuthenticationError(
-                f"{_TOKEN_OPERATION}: the token endpoint refused the client credentials "
+            raise AuthenticationError(
+                f"{self.operation}: the token endpoint refused the client credentials "
                 f"({response.status_code} {_oauth_error(response)})",
                 response=response,
                 problem=None,
             )
-            raise error
         if not response.is_success:
-            raise status_error(response, _TOKEN_OPERATION)
-        try:
-            body = response.json()
-            token = body["access_token"]
-            lifetime = float(body.get("expires_in", DEFAULT_TOKEN_LIFETIME_S))
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
+            raise status_error(response, self.operation)
+        body = json_body(response)
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if not isinstance(token, str) or not token.strip():
             raise ResponseValidationError(
-                _TOKEN_OPERATION, "no access_token in the token response", response=response
-            ) from error
-        if not isinstance(token, str) or not token:
-            raise ResponseValidationError(
-                _TOKEN_OPERATION, "access_token is not a non-empty string", response=response
+                self.operation, "no access_token string in the token response", response=response
             )
-        secret = Secret(token)
-        refresh_at = self._clock() + max(0.0, lifetime - TOKEN_REFRESH_MARGIN_S)
-        self._cached = _CachedToken(secret, refresh_at)
+        secret = Secret(token.strip())
+        if not is_header_token(secret.reveal()):
+            raise ResponseValidationError(
+                self.operation,
+                "the access_token has characters that cannot be sent in an HTTP header",
+                response=response,
+            )
+        lifetime = _lifetime(body.get("expires_in"))
+        margin = min(TOKEN_REFRESH_MARGIN_S, lifetime / 2)
+        self._fetched.append(secret)
+        self._cached = _CachedToken(secret, self._clock() + lifetime - margin)
         return secret
 
-    # The two flows: the same steps, one blocking and one awaiting.
 
-    def sync_auth_flow(
-        self, request: httpx.Request
-    ) -> Generator[httpx.Request, httpx.Response, None]:
-        """Send the request with a token; after a 401 on a cached token, refresh it once."""
-        stale: Secret | None = None
-        for _ in range(2):
-            with self._thread_lock:  # one fetch at a time; the others then use its token
-                token = self._usable(stale)
-                fetched = token is None
-                if token is None:
-                    token_response = yield self._token_request()
-                    token_response.read()
-                    token = self._store(token_response)
-            _bearer(request, token)
-            response = yield request
-            if response.status_code != 401 or fetched:
-                return
-            stale = token
+Credentials = StaticToken | ClientCredentials
 
-    async def async_auth_flow(
-        self, request: httpx.Request
-    ) -> AsyncGenerator[httpx.Request, httpx.Response]:
-        """Send the request with a token; after a 401 on a cached token, refresh it once."""
-        stale: Secret | None = None
-        for _ in range(2):
-            async with self._task_lock:  # one fetch at a time; the others then use its token
-                token = self._usable(stale)
-                fetched = token is None
-                if token is None:
-                    token_response = yield self._token_request()
-                    await token_response.aread()
-                    token = self._store(token_response)
-            _bearer(request, token)
-            response = yield request
-            if response.status_code != 401 or fetched:
-                return
-            stale = token
+
+def _lifetime(expires_in: Any) -> float:
+    """Seconds the token lives: RFC 6749 makes expires_in optional, so null means the default."""
+    if expires_in is None:
+        return DEFAULT_TOKEN_LIFETIME_S
+    try:
+        seconds = float(expires_in)
+    except (TypeError, ValueError, OverflowError):
+        return DEFAULT_TOKEN_LIFETIME_S
+    if math.isnan(seconds) or isinstance(expires_in, bool):
+        return DEFAULT_TOKEN_LIFETIME_S
+    return min(max(seconds, 0.0), MAX_TOKEN_LIFETIME_S)
 
 
 def _oauth_error(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return "no error description"
+    body = json_body(response)
     if not isinstance(body, dict):
         return "no error description"
-    parts = [str(body[key]) for key in ("error", "error_description") if key in body]
+    parts = [str(body[key])[:200] for key in ("error", "error_description") if key in body]
     return ": ".join(parts) or "no error description"
+
+
+E = TypeVar("E", threading.Event, anyio.Event)
+
+
+@dataclass
+class _Fetch(Generic[E]):
+    """One token fetch under way; the requests waiting for it read its outcome once it is done."""
+
+    done: E
+    error: EvEnergyError | None = field(default=None)
+
+
+class SyncTokens:
+    """Gives threads the token to send with; one thread fetches while the others wait for it."""
+
+    def __init__(self, credentials: Credentials) -> None:
+        self.credentials = credentials
+        self._lock = threading.Lock()
+        self._fetch: _Fetch[threading.Event] | None = None
+
+    def grant(
+        self, stale: Secret | None, fetch: Callable[[ClientCredentials], httpx.Response]
+    ) -> Grant:
+        """The token for a request; `stale` is one that just got a 401, `fetch` asks for one."""
+        credentials = self.credentials
+        if isinstance(credentials, StaticToken):
+            return Grant(credentials.token, fresh=True)
+        while True:
+            with self._lock:
+                token = credentials.usable(stale)
+                if token is not None:
+                    return Grant(token, fresh=False)
+                waiting = self._fetch
+                if waiting is None:
+                    leading = self._fetch = _Fetch(threading.Event())
+            if waiting is None:
+                break
+            waiting.done.wait()  # bounded: the fetch itself obeys the timeout and retries
+            if waiting.error is not None:
+                raise waiting.error
+        try:
+            return Grant(credentials.store(fetch(credentials)), fresh=True)
+        except EvEnergyError as error:
+            leading.error = error
+            raise
+        finally:
+            with self._lock:
+                self._fetch = None
+            leading.done.set()
+
+
+class AsyncTokens:
+    """Gives tasks the token to send with; one task fetches while the others wait for it."""
+
+    def __init__(self, credentials: Credentials) -> None:
+        self.credentials = credentials
+        self._fetch: _Fetch[anyio.Event] | None = (
+            None  # one event loop: no lock needed between awaits
+        )
+
+    async def grant(
+        self, stale: Secret | None, fetch: Callable[[ClientCredentials], Awaitable[httpx.Response]]
+    ) -> Grant:
+        """The token for a request; as `SyncTokens.grant`."""
+        credentials = self.credentials
+        if isinstance(credentials, StaticToken):
+            return Grant(credentials.token, fresh=True)
+        while True:
+            token = credentials.usable(stale)
+            if token is not None:
+                return Grant(token, fresh=False)
+            waiting = self._fetch
+            if waiting is None:
+                break
+            await waiting.done.wait()
+            if waiting.error is not None:
+                raise waiting.error
+        leading = self._fetch = _Fetch(anyio.Event())
+        try:
+            return Grant(credentials.store(await fetch(credentials)), fresh=True)
+        except EvEnergyError as error:
+            leading.error = error
+            raise
+        finally:
+            self._fetch = None
+            leading.done.set()

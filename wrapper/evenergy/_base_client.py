@@ -1,24 +1,30 @@
 """Sending one API request: default headers, authentication, retries, logging, error mapping.
 
 `_RequestCore` holds everything that is not I/O; `SyncTransport` and `AsyncTransport` are the
-two small loops that send, wait and send again around it.
+two small loops that send, wait and send again around it. The token request of client
+credentials goes through the same loop as an API request (same timeout, retries, backoff and
+Retry-After cap), and every error that leaves `send` has had the client's secrets masked.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import platform
 import time
+import weakref
 from typing import Any
 
 import anyio
 import httpx
 
+from ._auth import AsyncTokens, ClientCredentials, Grant, SyncTokens
 from ._config import Settings
 from ._constants import LOGGER_NAME
-from ._exceptions import APIConnectionError, APITimeoutError, status_error
+from ._exceptions import APIConnectionError, APITimeoutError, UsageError, status_error
 from ._rate_limit import RateLimit, RateLimitTracker
 from ._retry import Retry, decide
+from ._secret import Secret, scrubbed
 from ._version import __version__
 
 logger = logging.getLogger(LOGGER_NAME)
@@ -60,6 +66,21 @@ class _RequestCore:
             headers={**self.headers, **args.get("headers", {})},
             timeout=self.settings.timeout,
         )
+
+    def token_request(
+        self, http: httpx.Client | httpx.AsyncClient, credentials: ClientCredentials
+    ) -> httpx.Request:
+        user_agent = {"User-Agent": self.headers["User-Agent"]}
+        return credentials.token_request(http, user_agent, self.settings.timeout)
+
+    @staticmethod
+    def authorize(request: httpx.Request, grant: Grant) -> None:
+        request.headers["Authorization"] = f"Bearer {grant.token.reveal()}"
+
+    @staticmethod
+    def needs_new_token(response: httpx.Response, grant: Grant, stale: Secret | None) -> bool:
+        """Whether a 401 came back on a cached token that was not already refreshed once."""
+        return response.status_code == 401 and not grant.fresh and stale is None
 
     def judge(
         self,
@@ -103,25 +124,33 @@ class _RequestCore:
         return retry
 
     @staticmethod
-    def result(
+    def outcome(
         operation: str,
         request: httpx.Request,
         response: httpx.Response | None,
         error: httpx.RequestError | None,
     ) -> httpx.Response:
-        """Return a successful response; raise the SDK's error for anything else."""
-        if response is None:
-            if isinstance(error, httpx.TimeoutException):
-                raise APITimeoutError(
-                    f"{operation}: the request timed out ({type(error).__name__})", request=request
-                ) from error
-            raise APIConnectionError(
-                f"{operation}: the request failed: {type(error).__name__}: {error}",
-                request=request,
+        """The final response of an exchange; raise the SDK's error when there was none."""
+        if response is not None:
+            return response
+        if isinstance(error, httpx.TimeoutException):
+            raise APITimeoutError(
+                f"{operation}: the request timed out ({type(error).__name__})", request=request
             ) from error
+        raise APIConnectionError(
+            f"{operation}: the request failed: {type(error).__name__}: {error}", request=request
+        ) from error
+
+    @staticmethod
+    def result(operation: str, response: httpx.Response) -> httpx.Response:
+        """Return a successful response; raise the SDK's error for anything else."""
         if response.is_success:
             return response
         raise status_error(response, operation)
+
+
+def _closed_error() -> UsageError:
+    return UsageError("the client is closed: create a new one")
 
 
 class SyncTransport:
@@ -129,60 +158,123 @@ class SyncTransport:
 
     def __init__(self, settings: Settings, http_client: httpx.Client | None) -> None:
         self.core = _RequestCore(settings)
-        self._owns_http = http_client is None
+        self.tokens = SyncTokens(settings.credentials)
+        self.owns_http = http_client is None
         self.http = http_client or httpx.Client(timeout=settings.timeout)
+        self._closed = False
 
     def send(self, operation: str, args: RequestArgs) -> httpx.Response:
         """Send one operation's request until it succeeds or may not be retried."""
-        request = self.core.build(self.http, args)
+        with scrubbed():
+            request = self.core.build(self.http, args)
+            stale: Secret | None = None
+            while True:
+                grant = self.tokens.grant(stale, self._fetch_token)
+                self.core.authorize(request, grant)
+                response = self._exchange(operation, request)
+                if not self.core.needs_new_token(response, grant, stale):
+                    return self.core.result(operation, response)
+                stale = grant.token
+
+    def _fetch_token(self, credentials: ClientCredentials) -> httpx.Response:
+        request = self.core.token_request(self.http, credentials)
+        return self._exchange(credentials.operation, request)
+
+    def _exchange(self, operation: str, request: httpx.Request) -> httpx.Response:
+        """Send `request`, retrying; return the final response, or raise when there is none."""
         attempt = 0
         while True:
             attempt += 1
+            if self._closed or self.http.is_closed:
+                raise _closed_error()
             started = time.perf_counter()
             response: httpx.Response | None = None
             error: httpx.RequestError | None = None
             try:
-                response = self.http.send(request, auth=self.core.settings.auth)
+                response = self.http.send(request, follow_redirects=False)
             except httpx.RequestError as failure:
                 error = failure
             retry = self.core.judge(request, attempt, started, response, error)
             if retry is None:
-                return self.core.result(operation, request, response, error)
+                return self.core.outcome(operation, request, response, error)
             _sleep(retry.delay)
 
     def close(self) -> None:
         """Close the HTTP client, unless the caller gave it and so owns it."""
-        if self._owns_http:
+        self._closed = True
+        if self.owns_http:
             self.http.close()
 
 
 class AsyncTransport:
-    """Sends requests on an httpx.AsyncClient, retrying as `_retry.decide` says."""
+    """Sends requests on an httpx.AsyncClient, retrying as `_retry.decide` says.
+
+    Connections belong to the event loop they were opened in, so the transport serves the first
+    loop it runs in and raises UsageError in any other.
+    """
 
     def __init__(self, settings: Settings, http_client: httpx.AsyncClient | None) -> None:
         self.core = _RequestCore(settings)
-        self._owns_http = http_client is None
+        self.tokens = AsyncTokens(settings.credentials)
+        self.owns_http = http_client is None
         self.http = http_client or httpx.AsyncClient(timeout=settings.timeout)
+        self._closed = False
+        self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+
+    def _check_loop(self) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not asyncio (trio): nothing to check
+            return
+        if self._loop is None:
+            self._loop = weakref.ref(loop)
+        elif self._loop() is not loop:
+            raise UsageError(
+                "this AsyncEvEnergy was first used in another event loop, and its connections "
+                "belong to that loop: create one client per event loop (for example inside "
+                "the coroutine given to asyncio.run)"
+            )
 
     async def send(self, operation: str, args: RequestArgs) -> httpx.Response:
         """Send one operation's request until it succeeds or may not be retried."""
-        request = self.core.build(self.http, args)
+        with scrubbed():
+            self._check_loop()
+            request = self.core.build(self.http, args)
+            stale: Secret | None = None
+            while True:
+                grant = await self.tokens.grant(stale, self._fetch_token)
+                self.core.authorize(request, grant)
+                response = await self._exchange(operation, request)
+                if not self.core.needs_new_token(response, grant, stale):
+                    return self.core.result(operation, response)
+                stale = grant.token
+
+    async def _fetch_token(self, credentials: ClientCredentials) -> httpx.Response:
+        request = self.core.token_request(self.http, credentials)
+        return await self._exchange(credentials.operation, request)
+
+    async def _exchange(self, operation: str, request: httpx.Request) -> httpx.Response:
+        """Send `request`, retrying; return the final response, or raise when there is none."""
         attempt = 0
         while True:
             attempt += 1
+            if self._closed or self.http.is_closed:
+                raise _closed_error()
             started = time.perf_counter()
             response: httpx.Response | None = None
             error: httpx.RequestError | None = None
             try:
-                response = await self.http.send(request, auth=self.core.settings.auth)
+                response = await self.http.send(request, follow_redirects=False)
             except httpx.RequestError as failure:
                 error = failure
             retry = self.core.judge(request, attempt, started, response, error)
             if retry is None:
-                return self.core.result(operation, request, response, error)
+                return self.core.outcome(operation, request, response, error)
             await _async_sleep(retry.delay)
 
     async def aclose(self) -> None:
         """Close the HTTP client, unless the caller gave it and so owns it."""
-        if self._owns_http:
+        self._check_loop()
+        self._closed = True
+        if self.owns_http:
             await self.http.aclose()

@@ -30,7 +30,8 @@ class _ClientBase:
         return self._transport.core.rate_limits.latest
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r}, auth={self._settings.auth!r})"
+        credentials = self._settings.credentials
+        return f"{type(self).__name__}(base_url={self.base_url!r}, credentials={credentials!r})"
 
 
 class EvEnergy(_ClientBase):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass
 from typing import TypedDict
@@ -9,7 +10,8 @@ from typing import TypedDict
 import httpx
 
 from . import _constants as c
-from ._auth import BearerTokenAuth, ClientCredentialsAuth
+from ._auth import ClientCredentials, Credentials, StaticToken
+from ._checks import check_user, is_header_token
 from ._exceptions import ConfigurationError
 from ._secret import Secret
 from ._version import API_VERSION
@@ -20,7 +22,7 @@ class Settings:
     """Everything a client needs to know, resolved once when it is built."""
 
     base_url: str
-    auth: httpx.Auth
+    credentials: Credentials
     user: str | None
     api_version: str
     timeout: httpx.Timeout
@@ -32,12 +34,32 @@ def _env(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
-def _auth(
+def _text(name: str, value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
+    return value
+
+
+def _header_token(name: str, value: object) -> Secret:
+    """A ready token, without the white space around it (a token read from a file, say)."""
+    token = _text(name, value).strip()
+    if not token:
+        raise ConfigurationError(f"{name} is empty")
+    if not is_header_token(token):
+        # The value is not repeated: it is a secret.
+        raise ConfigurationError(
+            f"{name} contains characters that cannot be sent in an HTTP header "
+            "(only visible ASCII characters can)"
+        )
+    return Secret(token)
+
+
+def _credentials(
     access_token: str | None,
     client_id: str | None,
     client_secret: str | None,
     token_url: str,
-) -> httpx.Auth:
+) -> Credentials:
     """Explicit arguments win over the environment; within each, a ready token wins."""
     if access_token is None and client_id is None and client_secret is None:
         access_token = _env(c.ENV_ACCESS_TOKEN)
@@ -48,13 +70,13 @@ def _auth(
             raise ConfigurationError(
                 "give either access_token or client_id and client_secret, not both"
             )
-        if not access_token.strip():
-            raise ConfigurationError("access_token is empty")
-        return BearerTokenAuth(Secret(access_token))
-    if client_id and client_secret:
-        return ClientCredentialsAuth(client_id, Secret(client_secret), _url(token_url, "token_url"))
-    if client_id or client_secret:
-        missing = "client_secret" if client_id else "client_id"
+        return StaticToken(_header_token("access_token", access_token))
+    if client_id is not None and client_secret is not None:
+        if not _text("client_id", client_id) or not _text("client_secret", client_secret):
+            raise ConfigurationError("client_id and client_secret must not be empty")
+        return ClientCredentials(client_id, Secret(client_secret), _url(token_url, "token_url"))
+    if client_id is not None or client_secret is not None:
+        missing = "client_secret" if client_id is not None else "client_id"
         raise ConfigurationError(f"client credentials need {missing} too")
     raise ConfigurationError(
         "no credentials: pass access_token=... or client_id=... and client_secret=..., or set "
@@ -62,20 +84,59 @@ def _auth(
     )
 
 
-def _url(value: str, name: str) -> str:
-    url = httpx.URL(value)
+def _url(value: object, name: str) -> str:
+    """An absolute http(s) URL with no query, fragment or credentials."""
+    text = _text(name, value)
+    try:
+        url = httpx.URL(text)
+    except httpx.InvalidURL as error:
+        raise ConfigurationError(f"{name} is not a valid URL: {text!r} ({error})") from None
     if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigurationError(f"{name} must be an absolute http(s) URL, got {value!r}")
-    return value
+        raise ConfigurationError(f"{name} must be an absolute http(s) URL, got {text!r}")
+    if url.query or url.fragment or "?" in text or "#" in text:
+        raise ConfigurationError(f"{name} must not have a query or a fragment, got {text!r}")
+    if url.userinfo:
+        raise ConfigurationError(f"{name} must not carry credentials: pass them as arguments")
+    return text
 
 
-def _timeout(value: float | httpx.Timeout | None) -> httpx.Timeout:
+def _base_url(value: str | None) -> str:
+    """The argument, else EVENERGY_BASE_URL, else production; set but empty is an error.
+
+    An empty value (a variable that a script forgot to fill in) must not quietly mean production.
+    """
+    if value is None:
+        value = os.environ.get(c.ENV_BASE_URL)
+        if value is None:
+            return c.DEFAULT_BASE_URL
+        if not value.strip():
+            raise ConfigurationError(f"{c.ENV_BASE_URL} is set but empty")
+    return _url(value, "base_url").rstrip("/")
+
+
+def _seconds(name: str, value: object, *, minimum: float, strict: bool) -> float:
+    """A finite number of seconds, above (`strict`) or at least `minimum`."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
+    if not math.isfinite(value) or value < minimum or (strict and value == minimum):
+        bound = f"> {minimum:g}" if strict else f">= {minimum:g}"
+        raise ConfigurationError(f"{name} must be a finite number {bound}, got {value!r}")
+    return float(value)
+
+
+def _timeout(value: object) -> httpx.Timeout:
     if value is None:
         return c.DEFAULT_TIMEOUT
-    timeout = value if isinstance(value, httpx.Timeout) else httpx.Timeout(value)
-    if None in (timeout.connect, timeout.read, timeout.write, timeout.pool):
-        raise ConfigurationError("timeout must be finite: an API call should never wait forever")
-    return timeout
+    if not isinstance(value, httpx.Timeout):
+        value = httpx.Timeout(_seconds("timeout", value, minimum=0, strict=True))
+    parts = {"connect": value.connect, "read": value.read, "write": value.write, "pool": value.pool}
+    for part, seconds in parts.items():
+        if seconds is None:
+            raise ConfigurationError(
+                f"timeout must be finite ({part} is None): an API call should never wait forever"
+            )
+        _seconds(f"timeout ({part})", seconds, minimum=0, strict=True)
+    return value
 
 
 class ClientOptions(TypedDict, total=False):
@@ -120,21 +181,21 @@ def resolve(
     max_retries: int = c.DEFAULT_MAX_RETRIES,
     max_retry_after: float = c.DEFAULT_MAX_RETRY_AFTER_S,
 ) -> Settings:
-    """Check and combine a client's options with the environment."""
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0:
+    """Check and combine a client's options with the environment; no request is made."""
+    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
+        raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
+    if max_retries < 0:
         raise ConfigurationError(f"max_retries must be a whole number >= 0, got {max_retries!r}")
-    if max_retry_after < 0:
-        raise ConfigurationError(f"max_retry_after must be >= 0, got {max_retry_after!r}")
-    if not api_version or not api_version.strip():
-        raise ConfigurationError("api_version is empty")
+    if not is_header_token(_text("api_version", api_version)):
+        raise ConfigurationError(f"api_version must be a version such as '2', got {api_version!r}")
+    if user is None:
+        user = _env(c.ENV_USER)
     return Settings(
-        base_url=_url(base_url or _env(c.ENV_BASE_URL) or c.DEFAULT_BASE_URL, "base_url").rstrip(
-            "/"
-        ),
-        auth=_auth(access_token, client_id, client_secret, token_url),
-        user=user if user is not None else _env(c.ENV_USER),
+        base_url=_base_url(base_url),
+        credentials=_credentials(access_token, client_id, client_secret, token_url),
+        user=check_user(user),
         api_version=api_version,
         timeout=_timeout(timeout),
         max_retries=max_retries,
-        max_retry_after=max_retry_after,
+        max_retry_after=_seconds("max_retry_after", max_retry_after, minimum=0, strict=False),
     )

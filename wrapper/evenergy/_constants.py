@@ -18,8 +18,14 @@ RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
 MIN_PAGE_SIZE: Final = 1
 MAX_PAGE_SIZE: Final = 100  # the API's limit; also the default, to spend the hourly budget well
 
-TOKEN_REFRESH_MARGIN_S: Final = 60.0  # fetch a new token this long before the cached one expires
+# A cached token is fetched again this long before it expires, or half-way through its life when
+# that is sooner, so that even a token that lives only seconds is used for more than one request.
+TOKEN_REFRESH_MARGIN_S: Final = 60.0
 DEFAULT_TOKEN_LIFETIME_S: Final = 36000.0  # what the API grants when a token response omits it
+MAX_TOKEN_LIFETIME_S: Final = 86400.0  # a longer expires_in is cached for a day, then renewed
+
+MAX_ID_LENGTH: Final = 1000  # ids and cursors are about 30 characters; longer is not an id
+MAX_HEADER_NUMBER: Final = 10**12  # a rate-limit count beyond this is not believed
 
 LOW_BUDGET_FRACTION: Final = 0.05  # warn once per client when remaining falls below this share
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+from typing import Any
+
 import httpx
 
+from ._body import body_text
 from ._problem import ProblemDetails
 from ._rate_limit import RateLimit
 from ._retry_after import parse_retry_after
@@ -23,13 +27,52 @@ __all__ = [
     "PermissionDeniedError",
     "RateLimitError",
     "ResponseValidationError",
+    "UsageError",
 ]
 
 _BODY_EXCERPT_CHARS = 200
 
 
 class EvEnergyError(Exception):
-    """Base class of every error the SDK raises on purpose."""
+    """Base class of every error the SDK raises on purpose.
+
+    Every one can be pickled (for multiprocessing or a task queue): its request and response
+    travel without their Authorization headers and come back unable to stream.
+    """
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        state = {name: _portable(value) for name, value in vars(self).items()}
+        return _restore, (type(self), self.args, state)
+
+
+def _restore(cls: type[EvEnergyError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    error.args = args
+    vars(error).update(state)
+    return error
+
+
+_CREDENTIAL_HEADERS = frozenset({"authorization", "proxy-authorization"})
+
+
+def _portable(value: Any) -> Any:
+    """A request or response as it may be pickled: with no credential in its headers."""
+    if isinstance(value, httpx.Request):
+        headers = [(k, v) for k, v in value.headers.multi_items() if k not in _CREDENTIAL_HEADERS]
+        return httpx.Request(value.method, value.url, headers=headers)
+    if isinstance(value, httpx.Response):
+        portable = copy.copy(value)  # httpx's own pickling state: the body, no stream
+        portable.request = _portable(value.request)
+        return portable
+    return value
+
+
+class UsageError(EvEnergyError, RuntimeError):
+    """The client was used in a way it cannot serve.
+
+    After close(), or an AsyncEvEnergy used from an event loop other than the one it first ran in
+    (create one client per event loop).
+    """
 
 
 class ConfigurationError(EvEnergyError, ValueError):
@@ -131,7 +174,7 @@ def _describe(response: httpx.Response, problem: ProblemDetails | None, operatio
     status = f"{response.status_code} {response.reason_phrase}".strip()
     if problem is not None:
         return f"{operation}: {status}: {problem.title}: {problem.detail}"
-    excerpt = " ".join(response.text[:_BODY_EXCERPT_CHARS].split())
+    excerpt = " ".join(body_text(response)[:_BODY_EXCERPT_CHARS].split())
     return f"{operation}: {status}" + (f": {excerpt}" if excerpt else "")
 
 

@@ -13,6 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from ._checks import check_id
 from ._exceptions import PaginationError
 from ._rate_limit import RateLimit
 
@@ -20,6 +21,7 @@ T = TypeVar("T")
 
 _NO_PAGE = "about:blank"
 _CURSOR_PARAMS = {"next": "page_after", "previous": "page_before"}
+_REL_ALIASES = {"next": {"next"}, "previous": {"previous", "prev"}}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,23 +44,41 @@ class Page(Generic[T]):
         return self.next_cursor is not None
 
 
+def _rels(link: dict[str, str]) -> set[str]:
+    """A link's relation types: RFC 8288 makes them space-separated and case-insensitive."""
+    return set(link.get("rel", "").lower().split())
+
+
+def _link_target(links: dict[str | None, dict[str, str]], rel: str) -> str | None:
+    aliases = _REL_ALIASES[rel]
+    for link in links.values():
+        if aliases & _rels(link):
+            return link.get("url")
+    return None
+
+
 def link_cursor(links: dict[str | None, dict[str, str]], rel: str) -> str | None:
     """Return the cursor of the `rel` ("next" or "previous") link, or None if there is no page.
 
     `links` is a response's `links`, parsed once by the caller. A link that points to a page but
-    carries no cursor raises PaginationError for "next" (the list cannot be followed) and counts
-    as no page for "previous".
+    carries no readable cursor raises PaginationError for "next" (the list cannot be followed)
+    and counts as no page for "previous".
     """
-    link = links.get(rel)
-    target = link.get("url") if link else None
+    target = _link_target(links, rel)
     if not target or target == _NO_PAGE:
         return None
     param = _CURSOR_PARAMS[rel]
     # Only the cursor is taken, so a relative reference needs no resolving against the page's URL.
-    cursor = parse_qs(urlsplit(target).query).get(param, [""])[0]
-    if not cursor and rel == "next":
-        raise PaginationError(f"the next-page link {target!r} carries no {param} cursor")
-    return cursor or None
+    try:
+        cursor = parse_qs(urlsplit(target).query).get(param, [""])[0]
+        check_id(param, cursor)
+    except ValueError as error:
+        if rel != "next":
+            return None
+        raise PaginationError(
+            f"the next-page link {target[:200]!r} carries no usable {param} cursor ({error})"
+        ) from None
+    return cursor
 
 
 def page_of(items: list[T], response: httpx.Response) -> Page[T]:
@@ -74,7 +94,10 @@ def page_of(items: list[T], response: httpx.Response) -> Page[T]:
 
 
 class _CursorGuard:
-    """Refuses a cursor that came back before, which would make a walk loop forever."""
+    """Refuses what would make a walk loop forever.
+
+    That is a cursor that came back, or an empty page that points to a next one.
+    """
 
     def __init__(self) -> None:
         self._seen: set[str] = set()
@@ -83,8 +106,10 @@ class _CursorGuard:
         cursor = page.next_cursor
         if cursor is None:
             return None
+        if not page.items:  # a cursor is an item's id: an empty page cannot name one
+            raise PaginationError("the API sent an empty page that links to a next page")
         if cursor in self._seen:
-            raise PaginationError(f"the API returned the cursor {cursor!r} twice")
+            raise PaginationError("the API sent the same next-page cursor twice")
         self._seen.add(cursor)
         return cursor
 

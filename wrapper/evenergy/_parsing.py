@@ -7,6 +7,7 @@ from typing import Any, Protocol, TypeVar
 
 import httpx
 
+from ._body import NOT_JSON, json_or_error
 from ._exceptions import ResponseValidationError
 
 
@@ -21,12 +22,12 @@ M = TypeVar("M", bound=Model)
 
 
 def _json(response: httpx.Response, operation: str) -> Any:
-    try:
-        return response.json()
-    except ValueError as error:  # JSONDecodeError and UnicodeDecodeError both are ValueErrors
+    data, error = json_or_error(response)
+    if data is NOT_JSON:
         raise ResponseValidationError(
             operation, f"the body is not JSON ({error})", response=response
-        ) from error
+        )
+    return data
 
 
 def _model(model: type[M], data: Any, where: str, operation: str, response: httpx.Response) -> M:

@@ -7,6 +7,8 @@ from typing import Any
 
 import httpx
 
+from ._body import json_body
+
 _MEMBERS = ("type", "title", "status", "detail", "instance", "field_errors")
 
 
@@ -47,10 +49,7 @@ class ProblemDetails:
         Lenient on purpose: an error response must never fail to become an exception, so a body
         that is HTML, empty, or a problem with odd members still gives what can be read.
         """
-        try:
-            body = response.json()
-        except ValueError:
-            return None
+        body = json_body(response)
         if not isinstance(body, dict) or not any(k in body for k in ("title", "detail", "type")):
             return None
         status = body.get("status")

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import httpx
 
-from ._constants import LOGGER_NAME, LOW_BUDGET_FRACTION
+from ._constants import LOGGER_NAME, LOW_BUDGET_FRACTION, MAX_HEADER_NUMBER
 
 logger = logging.getLogger(LOGGER_NAME)
 
@@ -22,19 +22,30 @@ class RateLimit:
 
     @classmethod
     def from_headers(cls, headers: httpx.Headers) -> RateLimit | None:
-        """Read X-RateLimit-Limit and X-RateLimit-Remaining; None when either is absent or bad."""
-        try:
-            return cls(
-                limit=int(headers["X-RateLimit-Limit"]),
-                remaining=int(headers["X-RateLimit-Remaining"]),
-            )
-        except (KeyError, ValueError):
+        """Read X-RateLimit-Limit and X-RateLimit-Remaining; None when either is absent or bad.
+
+        Only whole numbers from 0 to 10**12 are believed; anything else counts as absent.
+        """
+        limit = _count(headers.get("X-RateLimit-Limit"))
+        remaining = _count(headers.get("X-RateLimit-Remaining"))
+        if limit is None or remaining is None:
             return None
+        return cls(limit=limit, remaining=remaining)
 
     @property
     def is_low(self) -> bool:
         """Whether less than 5% of the hourly budget is left."""
         return self.remaining < self.limit * LOW_BUDGET_FRACTION
+
+
+def _count(value: str | None) -> int | None:
+    if value is None:
+        return None
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_HEADER_NUMBER)):
+        return None
+    number = int(text)
+    return number if number <= MAX_HEADER_NUMBER else None
 
 
 class RateLimitTracker:

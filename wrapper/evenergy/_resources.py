@@ -16,9 +16,10 @@ from evenergy_openapi.api.evse_sites import get_evse_site, list_evse_sites
 from evenergy_openapi.models import CPMSProvider, EVSESite
 
 from ._base_client import AsyncTransport, RequestArgs, SyncTransport
-from ._constants import MAX_PAGE_SIZE, MIN_PAGE_SIZE
+from ._checks import check_id, check_page_size, check_user
 from ._pagination import AsyncPaginator, Page, SyncPaginator, page_of
 from ._parsing import Model, parse_list, parse_one
+from ._secret import scrubbed
 
 M = TypeVar("M", bound=Model)
 
@@ -39,42 +40,6 @@ _LIST_PROVIDERS = _Endpoint("list_cpms_providers", list_cpms_providers._get_kwar
 _GET_PROVIDER = _Endpoint("get_cpms_provider", get_cpms_provider._get_kwargs, CPMSProvider)
 
 
-def check_page_size(page_size: int | None) -> int:
-    """Return the page size to ask for: the API's largest (100) when none is given."""
-    if page_size is None:
-        return MAX_PAGE_SIZE
-    if isinstance(page_size, bool) or not isinstance(page_size, int):
-        raise TypeError(f"page_size must be an int, not {type(page_size).__name__}")
-    if not MIN_PAGE_SIZE <= page_size <= MAX_PAGE_SIZE:
-        raise ValueError(
-            f"page_size must be between {MIN_PAGE_SIZE} and {MAX_PAGE_SIZE}, got {page_size}"
-        )
-    return page_size
-
-
-def check_id(name: str, value: str) -> str:
-    """Refuse an id that is empty or could change the request path ('.', '..', control chars)."""
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-    if not value.strip():
-        raise ValueError(f"{name} must not be empty")
-    # isprintable() is False for control characters and every space but " ", checked apart.
-    if value in (".", "..") or " " in value or not value.isprintable():
-        raise ValueError(f"{name} is not a valid id: {value!r}")
-    return value  # the generated builder percent-encodes it, so '/', '?' and '#' stay inside
-
-
-def check_user(user: str | None) -> dict[str, Any]:
-    """The generated builder's argument for EvEnergy-User, or nothing when there is no user."""
-    if user is None:
-        return {}
-    if not isinstance(user, str):
-        raise TypeError(f"user must be a str, not {type(user).__name__}")
-    if not user.strip() or not user.isprintable():
-        raise ValueError(f"user is not a valid user id or URL: {user!r}")
-    return {"ev_energy_user": user}
-
-
 def _page_args(page_size: int, extra: dict[str, Any]) -> Callable[[str | None], dict[str, Any]]:
     def args(cursor: str | None) -> dict[str, Any]:
         return {"page_size": page_size, **({"page_after": cursor} if cursor else {}), **extra}
@@ -88,7 +53,8 @@ class _Resource:
 
     def _user(self, user: str | None) -> dict[str, Any]:
         """The EvEnergy-User argument: the call's user, else the client's, else none."""
-        return check_user(user if user is not None else self._default_user)
+        chosen = check_user(user) if user is not None else self._default_user
+        return {} if chosen is None else {"ev_energy_user": chosen}
 
 
 class _SyncResource(_Resource):
@@ -103,13 +69,15 @@ class _SyncResource(_Resource):
 
         def fetch(cursor: str | None) -> Page[M]:
             response = self._transport.send(endpoint.name, endpoint.build(**args(cursor)))
-            return page_of(parse_list(endpoint.model, response, endpoint.name), response)
+            with scrubbed():
+                return page_of(parse_list(endpoint.model, response, endpoint.name), response)
 
         return SyncPaginator(fetch)
 
     def _get(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> M:
         response = self._transport.send(endpoint.name, endpoint.build(**args))
-        return parse_one(endpoint.model, response, endpoint.name)
+        with scrubbed():
+            return parse_one(endpoint.model, response, endpoint.name)
 
 
 class _AsyncResource(_Resource):
@@ -124,13 +92,15 @@ class _AsyncResource(_Resource):
 
         async def fetch(cursor: str | None) -> Page[M]:
             response = await self._transport.send(endpoint.name, endpoint.build(**args(cursor)))
-            return page_of(parse_list(endpoint.model, response, endpoint.name), response)
+            with scrubbed():
+                return page_of(parse_list(endpoint.model, response, endpoint.name), response)
 
         return AsyncPaginator(fetch)
 
     async def _get(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> M:
         response = await self._transport.send(endpoint.name, endpoint.build(**args))
-        return parse_one(endpoint.model, response, endpoint.name)
+        with scrubbed():
+            return parse_one(endpoint.model, response, endpoint.name)
 
 
 class EvseSites(_SyncResource):

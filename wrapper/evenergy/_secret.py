@@ -1,19 +1,50 @@
-"""A credential that never shows itself in a repr, a str, a log record or an exception."""
+"""Credentials that never show themselves: in a repr, a str, an exception or a log record.
+
+`Secret` holds a token or client secret. Every live Secret is known to `redact()`, which masks
+their values in any text; the SDK passes every exception it raises (`scrub`) and every log record
+of httpx, httpcore and evenergy (a logging filter installed on import) through it, so even a
+server that echoes a credential back cannot make it appear there.
+"""
 
 from __future__ import annotations
 
-from typing import Final
+import logging
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import fields, is_dataclass, replace
+from typing import Any, Final
 
 _MASK: Final = "**********"
+# Shorter values are not masked in text: no real credential is that short, and masking every "t"
+# of a test's access_token="t" would garble every message.
+MIN_MASKED_LENGTH: Final = 8
+_LIVE: weakref.WeakSet[Secret] = weakref.WeakSet()
+_LIVE_LOCK = threading.Lock()
+
+# httpx logs each request; httpcore, at DEBUG, every step of a connection, received headers too.
+# A logging filter applies only to records made by the logger it is on, so each is named.
+_REDACTED_LOGGERS: Final = (
+    "evenergy",
+    "httpx",
+    "httpcore.connection",
+    "httpcore.http11",
+    "httpcore.http2",
+    "httpcore.proxy",
+    "httpcore.socks",
+)
 
 
 class Secret:
     """Holds a token or client secret; only `reveal()` gives the value, for the wire."""
 
-    __slots__ = ("_value",)
+    __slots__ = ("__weakref__", "_value")
 
     def __init__(self, value: str) -> None:
         self._value = value
+        with _LIVE_LOCK:
+            _LIVE.add(self)
 
     def reveal(self) -> str:
         """The secret itself: call it only to put the value on the wire."""
@@ -33,3 +64,78 @@ class Secret:
 
     def __reduce__(self) -> str:
         raise TypeError("a Secret cannot be pickled")
+
+
+def _live_values() -> list[str]:
+    with _LIVE_LOCK:
+        values = {secret.reveal() for secret in _LIVE if len(secret.reveal()) >= MIN_MASKED_LENGTH}
+    # Longest first, so that a secret containing another is masked whole.
+    return sorted(values, key=len, reverse=True)
+
+
+def redact(text: str) -> str:
+    """`text` with the value of every live Secret masked."""
+    for value in _live_values():
+        if value in text:
+            text = text.replace(value, _MASK)
+    return text
+
+
+def _redact_json(value: Any) -> Any:
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, bytes):  # a decoding error carries the bytes it could not decode
+        return redact(value.decode("latin-1")).encode("latin-1")
+    if isinstance(value, dict):
+        return {redact(str(k)): _redact_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_redact_json(v) for v in value]
+    return value
+
+
+def scrub(error: BaseException) -> None:
+    """Mask live secrets in an exception, the exceptions chained to it, and their attributes.
+
+    Messages (`args`) and the text attributes of the SDK's errors are rewritten in place; a
+    dataclass attribute (problem details) is replaced by a masked copy.
+    """
+    seen: set[int] = set()
+    current: BaseException | None = error
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        current.args = tuple(_redact_json(arg) for arg in current.args)
+        for name, value in list(vars(current).items()):
+            if isinstance(value, str | bytes | dict | list):
+                setattr(current, name, _redact_json(value))
+            elif is_dataclass(value) and not isinstance(value, type):
+                masked = {f.name: _redact_json(getattr(value, f.name)) for f in fields(value)}
+                setattr(current, name, replace(value, **masked))
+        current = current.__cause__ or current.__context__
+
+
+@contextmanager
+def scrubbed() -> Iterator[None]:
+    """Mask live secrets in any exception that leaves the block (see `scrub`)."""
+    try:
+        yield
+    except Exception as error:
+        scrub(error)
+        raise
+
+
+class _RedactingFilter(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        masked = redact(message)
+        if masked != message:
+            record.msg, record.args = masked, None
+        return True
+
+
+def _install_log_redaction() -> None:
+    redacting = _RedactingFilter()
+    for name in _REDACTED_LOGGERS:
+        logging.getLogger(name).addFilter(redacting)
+
+
+_install_log_redaction()

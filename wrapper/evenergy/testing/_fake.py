@@ -123,15 +123,22 @@ class FakeEvEnergyAPI:
         return httpx.MockTransport(self.handle)
 
     def client(self, **options: Any) -> EvEnergy:
-        """An EvEnergy wired to this fake; options as for EvEnergy (a token is filled in)."""
-        return EvEnergy(
+        """An EvEnergy wired to this fake; options as for EvEnergy (a token is filled in).
+
+        Closing it closes the httpx client it was given here.
+        """
+        client = EvEnergy(
             http_client=httpx.Client(transport=self.transport()), **self._options(options)
         )
+        client._transport.owns_http = True
+        return client
 
     def async_client(self, **options: Any) -> AsyncEvEnergy:
         """An AsyncEvEnergy wired to this fake; options as for AsyncEvEnergy."""
         http = httpx.AsyncClient(transport=self.transport())
-        return AsyncEvEnergy(http_client=http, **self._options(options))
+        client = AsyncEvEnergy(http_client=http, **self._options(options))
+        client._transport.owns_http = True
+        return client
 
     @staticmethod
     def _options(options: Mapping[str, Any]) -> ClientOptions:
