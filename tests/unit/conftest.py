@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 import respx
+from hypothesis import settings
 
 from evenergy import _base_client as base_client
 from harness import BASE_URL, Sdk
@@ -46,3 +47,9 @@ def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No EVENERGY_* variable of the machine leaks into a test."""
     for name in ("ACCESS_TOKEN", "CLIENT_ID", "CLIENT_SECRET", "BASE_URL", "USER"):
         monkeypatch.delenv(f"EVENERGY_{name}", raising=False)
+
+
+# Hypothesis: `ci` (the default) is derandomized and quick; `nox -s fuzz` picks `fuzz`.
+settings.register_profile("ci", max_examples=250, deadline=None, derandomize=True, database=None)
+settings.register_profile("fuzz", max_examples=5000, deadline=None, database=None)
+settings.load_profile("ci")

@@ -82,7 +82,7 @@ def test_missing_credentials_say_what_to_set(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delenv("EVENERGY_ACCESS_TOKEN", raising=False)
     monkeypatch.delenv("EVENERGY_CLIENT_ID", raising=False)
     result = CliRunner().invoke(cli, ["sites", "list"])
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "EVENERGY_ACCESS_TOKEN" in result.stderr
     assert "Traceback" not in result.stderr
 

@@ -29,6 +29,7 @@ from ._exceptions import (
     PermissionDeniedError,
     RateLimitError,
     ResponseValidationError,
+    UsageError,
 )
 from ._pagination import AsyncPaginator, Page, SyncPaginator
 from ._problem import ProblemDetails
@@ -67,5 +68,6 @@ __all__ = [
     "RateLimitError",
     "ResponseValidationError",
     "SyncPaginator",
+    "UsageError",
     "__version__",
 ]

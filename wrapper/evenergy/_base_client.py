@@ -149,6 +149,13 @@ class _RequestCore:
         raise status_error(response, operation)
 
 
+def _check_http_client(http_client: object, expected: type) -> None:
+    if http_client is not None and not isinstance(http_client, expected):
+        raise TypeError(
+            f"http_client must be an httpx.{expected.__name__}, not {type(http_client).__name__}"
+        )
+
+
 def _closed_error() -> UsageError:
     return UsageError("the client is closed: create a new one")
 
@@ -157,6 +164,7 @@ class SyncTransport:
     """Sends requests on an httpx.Client, retrying as `_retry.decide` says."""
 
     def __init__(self, settings: Settings, http_client: httpx.Client | None) -> None:
+        _check_http_client(http_client, httpx.Client)
         self.core = _RequestCore(settings)
         self.tokens = SyncTokens(settings.credentials)
         self.owns_http = http_client is None
@@ -214,6 +222,7 @@ class AsyncTransport:
     """
 
     def __init__(self, settings: Settings, http_client: httpx.AsyncClient | None) -> None:
+        _check_http_client(http_client, httpx.AsyncClient)
         self.core = _RequestCore(settings)
         self.tokens = AsyncTokens(settings.credentials)
         self.owns_http = http_client is None

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 import click
 
 from ._client import EvEnergy
-from ._exceptions import EvEnergyError
+from ._exceptions import ConfigurationError, EvEnergyError
 from ._pagination import SyncPaginator
 from ._version import API_VERSION, __version__
 
@@ -64,7 +64,8 @@ def _client(ctx: click.Context) -> EvEnergy:
     factory: ClientFactory = ctx.obj or EvEnergy
     params = ctx.find_root().params
     options = {"base_url": params["base_url"], "user": params["user"]}
-    return factory(api_version=params["api_version"], **{k: v for k, v in options.items() if v})
+    given = {name: value for name, value in options.items() if value is not None}
+    return factory(api_version=params["api_version"], **given)
 
 
 def _walk(paginator: SyncPaginator[T], noun: str, *, every_page: bool) -> Iterator[T]:
@@ -112,6 +113,9 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
+        except ConfigurationError as error:  # bad settings are bad input too
+            click.echo(f"error: {error}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
         except EvEnergyError as error:
             problem = getattr(error, "problem", None)
             message = str(problem) if problem is not None else str(error)

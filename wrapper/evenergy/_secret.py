@@ -20,7 +20,9 @@ _MASK: Final = "**********"
 # Shorter values are not masked in text: no real credential is that short, and masking every "t"
 # of a test's access_token="t" would garble every message.
 MIN_MASKED_LENGTH: Final = 8
-_LIVE: weakref.WeakSet[Secret] = weakref.WeakSet()
+# Keyed by identity: Secrets with equal values compare equal, and a WeakSet would drop the value
+# when the first of two equal Secrets dies while the other still lives.
+_LIVE: weakref.WeakValueDictionary[int, Secret] = weakref.WeakValueDictionary()
 _LIVE_LOCK = threading.Lock()
 
 # httpx logs each request; httpcore, at DEBUG, every step of a connection, received headers too.
@@ -44,7 +46,7 @@ class Secret:
     def __init__(self, value: str) -> None:
         self._value = value
         with _LIVE_LOCK:
-            _LIVE.add(self)
+            _LIVE[id(self)] = self
 
     def reveal(self) -> str:
         """The secret itself: call it only to put the value on the wire."""
@@ -68,7 +70,11 @@ class Secret:
 
 def _live_values() -> list[str]:
     with _LIVE_LOCK:
-        values = {secret.reveal() for secret in _LIVE if len(secret.reveal()) >= MIN_MASKED_LENGTH}
+        values = {
+            secret.reveal()
+            for secret in _LIVE.values()
+            if len(secret.reveal()) >= MIN_MASKED_LENGTH
+        }
     # Longest first, so that a secret containing another is masked whole.
     return sorted(values, key=len, reverse=True)
 

@@ -1,0 +1,325 @@
+"""Property-based: whatever a server and its token endpoint send, the SDK keeps its promises.
+
+Hypothesis writes a script of server behaviour (statuses, hostile headers, bodies in any shape
+and charset, dropped connections, timeouts, echoed secrets) for the API and the token endpoint,
+plays it through an httpx transport to EvEnergy or AsyncEvEnergy, and checks on every example:
+
+1. only EvEnergyError subclasses leave a call or a list iteration;
+2. every call ends, within a bounded number of requests and a bounded total of waits;
+3. no secret appears in str, repr or args of an exception (or those chained to it), in the
+   client's repr, or in any log record of any logger;
+4. the bearer token goes only to base_url's origin and the client's Basic credentials only to
+   token_url; every SDK error survives pickling.
+
+CI runs the `ci` profile (a few hundred examples per property, derandomized);
+`nox -s fuzz` runs the `fuzz` profile with many more, seeded, and prints the statistics.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import pickle
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from email.utils import format_datetime
+from typing import Any
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from evenergy import AsyncEvEnergy, EvEnergy, EvEnergyError
+from evenergy import _base_client as base_client
+from evenergy._constants import MAX_RETRY_DELAY_S
+from harness import ACCESS_TOKEN, BASE_URL, CLIENT_SECRET, SITE_ID, TOKEN_URL, site
+
+CLIENT_ID = "hostile-test-client"
+MAX_RETRIES = 2
+
+# What a server may send: every shape, not only what the spec allows.
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
+    max_leaves=12,
+)
+numbers_as_text = st.one_of(
+    st.integers(min_value=-(10**30), max_value=10**30).map(str),
+    st.sampled_from(["9" * 400, "1e400", "-1", "inf", "nan", "0x10", " 7 ", "1_000", "٣"]),
+    st.floats().map(repr),
+    st.datetimes().map(lambda moment: format_datetime(moment) + " GMT"),
+    st.text(max_size=12),
+)
+charsets = st.sampled_from(
+    ["", "; charset=utf-8", "; charset=utf-16", "; charset=utf-7", "; charset=idna",
+     "; charset=hex", "; charset=base64", "; charset=zlib", "; charset=rot13", "; charset=nope"]
+)  # fmt: skip
+content_types = st.tuples(
+    st.sampled_from(["application/json", "application/problem+json", "text/html", "text/plain"]),
+    charsets,
+).map("".join)
+rels = st.sampled_from(["next", "NEXT", "next last", "Next", "previous", "prev", "last", ""])
+transport_failures = st.sampled_from(
+    [httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadTimeout, httpx.ReadError,
+     httpx.RemoteProtocolError, httpx.WriteError, httpx.PoolTimeout]
+)  # fmt: skip
+
+
+@dataclass
+class World:
+    """One example: what the server will send, and everything that happened."""
+
+    fetched_token: str
+    api_script: list[Any]
+    token_script: list[Any]
+    credentials: str = "token"
+    requests: list[httpx.Request] = field(default_factory=list)
+    handed_out: bool = False  # whether the token endpoint gave the SDK fetched_token
+
+    @property
+    def secrets(self) -> list[str]:
+        """What the SDK was given or handed as a credential in this example."""
+        if self.credentials == "token":
+            return [ACCESS_TOKEN]
+        return [CLIENT_SECRET] + ([self.fetched_token.strip()] if self.handed_out else [])
+
+    @property
+    def request_budget(self) -> int:
+        """At most one request per scripted answer, plus one API request and the token fetch
+        before each, once the script has run out and the server behaves."""
+        return len(self.token_script) + 2 * (len(self.api_script) + 1)
+
+    def handle(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        is_token = str(request.url) == TOKEN_URL
+        script = self.token_script if is_token else self.api_script
+        if not script:  # a well-behaved server from here on, so that every walk can end
+            if is_token:
+                return self._token(200, {}, _json({"access_token": self.fetched_token}).encode())
+            return httpx.Response(200, json=[])
+        answer = script.pop(0)
+        if isinstance(answer, type):
+            raise answer(f"failed near {self.fetched_token}", request=request)
+        status, headers, body = answer
+        return (
+            self._token(status, headers, body)
+            if is_token
+            else httpx.Response(status, headers=headers, content=body)
+        )
+
+    def _token(self, status: int, headers: dict[str, bytes], body: bytes) -> httpx.Response:
+        response = httpx.Response(status, headers=headers, content=body)
+        if response.is_success and self.fetched_token.strip().encode() in body:
+            self.handed_out = True  # conservative: the SDK may have taken it as its token
+        return response
+
+
+@st.composite
+def worlds(draw: st.DrawFn) -> World:
+    # Fetched tokens as long as a real one, sometimes with characters no header may carry.
+    fetched = draw(
+        st.text(min_size=8, max_size=24).filter(lambda t: len(t.strip()) >= 8)
+        | st.from_regex(r"\Afetched-[A-Za-z0-9]{8,16}\Z")
+    )
+    secrets = st.sampled_from([ACCESS_TOKEN, CLIENT_SECRET, fetched])
+    text = st.text(max_size=30) | secrets
+    cursors = st.sampled_from([SITE_ID, "site" + "0" * 26, "x" * 70_000, ""]) | text
+    targets = st.one_of(
+        cursors.map(lambda c: f"{BASE_URL}/evse_sites?page_size=100&page_after={c}"),
+        cursors.map(lambda c: f"?page_after={c}"),
+        st.sampled_from(
+            [
+                "about:blank",
+                "http://[::1",
+                "https://evil.test/v2/evse_sites?page_after=site1",
+                "http://a b/?page_after=x",
+                "//evil.test/?page_after=site2",
+                "",
+            ]
+        ),
+    )
+    links = st.lists(
+        st.tuples(targets, rels).map(lambda pair: f'<{pair[0]}>; rel="{pair[1]}"'), max_size=3
+    ).map(", ".join)
+    header_values = st.one_of(numbers_as_text, text)
+    headers = st.fixed_dictionaries(
+        {},
+        optional={
+            "Retry-After": header_values,
+            "X-RateLimit-Limit": header_values,
+            "X-RateLimit-Remaining": header_values,
+            "Link": links | text,
+            "Content-Type": content_types,
+            "X-Echo": secrets,
+        },
+    ).map(lambda named: {k: v.encode("utf-8", "surrogatepass") for k, v in named.items()})
+    sites = st.lists(
+        st.integers(0, 10**6).map(site) | st.dictionaries(st.text(max_size=8), json_values),
+        max_size=3,
+    )
+    problems = st.fixed_dictionaries(
+        {"title": text, "detail": text},
+        optional={"status": json_values, "field_errors": json_values, "extra": json_values},
+    )
+    tokens = st.fixed_dictionaries(
+        {"access_token": st.just(fetched) | json_values},
+        optional={"expires_in": numbers_as_text | json_values, "error": text},
+    )
+    bodies = st.one_of(
+        st.integers(0, 10**6).map(site),
+        sites,
+        problems,
+        tokens,
+        json_values,
+        st.just("[" * 100_000 + "]" * 100_000),
+        text,
+    ).map(lambda body: body if isinstance(body, str) else _json(body))
+    raw_bodies = bodies.map(lambda body: body.encode("utf-8", "surrogatepass")) | st.binary(
+        max_size=40
+    )
+    statuses = st.sampled_from(
+        [200, 200, 200, 201, 204, 301, 302, 400, 401, 403, 404, 406, 418, 429, 500, 503, 520]
+    ) | st.integers(100, 599)
+    answers = st.tuples(statuses, headers, raw_bodies) | transport_failures
+    return World(
+        fetched_token=fetched,
+        api_script=draw(st.lists(answers, max_size=8)),
+        token_script=draw(st.lists(answers, max_size=4)),
+        credentials=draw(st.sampled_from(["token", "client_credentials"])),
+    )
+
+
+def _json(value: Any) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+class Records(logging.Handler):
+    """Every log record of every logger, formatted."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
+@pytest.fixture
+def records() -> Iterator[Records]:
+    root = logging.getLogger()
+    handler, level = Records(), root.level
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    yield handler
+    root.removeHandler(handler)
+    root.setLevel(level)
+
+
+def _calls(client: EvEnergy | AsyncEvEnergy) -> list[Any]:
+    """Each public operation, walking lists to their end."""
+    if isinstance(client, EvEnergy):
+        return [
+            lambda: client.evse_sites.get(SITE_ID),
+            lambda: client.cpms_providers.get("CHARGEPOINT"),
+            lambda: list(client.evse_sites.list()),
+            lambda: list(client.cpms_providers.list(page_size=10)),
+        ]
+
+    async def walk(paginator: Any) -> list[Any]:
+        return [item async for item in paginator]
+
+    return [
+        lambda: client.evse_sites.get(SITE_ID),
+        lambda: client.cpms_providers.get("CHARGEPOINT"),
+        lambda: walk(client.evse_sites.list()),
+        lambda: walk(client.cpms_providers.list(page_size=10)),
+    ]
+
+
+def _assert_no_secret(world: World, text: str, where: str) -> None:
+    for secret in world.secrets:
+        assert secret not in text, f"a secret appears in {where}"
+
+
+def _assert_clean_error(world: World, error: BaseException) -> None:
+    chained: BaseException | None = error
+    while chained is not None:
+        for text in (str(chained), repr(chained), repr(chained.args)):
+            _assert_no_secret(world, text, f"{type(chained).__name__}")
+        chained = chained.__cause__ or chained.__context__
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 - our own bytes
+    assert type(copy) is type(error)
+    assert str(copy) == str(error)
+
+
+def _assert_origins(world: World) -> None:
+    for request in world.requests:
+        authorization = request.headers.get("Authorization", "")
+        if str(request.url) == TOKEN_URL:
+            assert authorization.startswith("Basic "), "the token request lacks Basic auth"
+        else:
+            assert str(request.url).startswith(BASE_URL + "/"), f"a request went to {request.url}"
+            assert not authorization.startswith("Basic "), "client credentials left token_url"
+
+
+def play(kind: str, world: World, call_number: int, records: Records) -> None:
+    """Make one call against the scripted server and check every promise."""
+    waits: list[float] = []
+
+    async def no_async_sleep(delay: float) -> None:
+        waits.append(delay)
+
+    budget = world.request_budget
+    options: dict[str, Any] = {"base_url": BASE_URL, "max_retries": MAX_RETRIES}
+    if world.credentials == "token":
+        options["access_token"] = ACCESS_TOKEN
+    else:
+        options.update(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, token_url=TOKEN_URL)
+    records.lines.clear()
+    transport = httpx.MockTransport(world.handle)
+    saved = base_client._sleep, base_client._async_sleep
+    base_client._sleep, base_client._async_sleep = waits.append, no_async_sleep
+    try:
+        with asyncio.Runner() as runner:
+            if kind == "sync":
+                client: EvEnergy | AsyncEvEnergy = EvEnergy(
+                    http_client=httpx.Client(transport=transport), **options
+                )
+                run = _calls(client)[call_number]
+            else:
+                client = AsyncEvEnergy(
+                    http_client=httpx.AsyncClient(transport=transport), **options
+                )
+                call = _calls(client)[call_number]
+
+                def run() -> Any:
+                    return runner.run(call())
+
+            try:
+                run()
+            except EvEnergyError as error:
+                _assert_clean_error(world, error)
+            _assert_no_secret(world, repr(client), "the client's repr")
+    finally:
+        base_client._sleep, base_client._async_sleep = saved
+    for line in records.lines:
+        _assert_no_secret(world, line, f"the log line {line[:80]!r}")
+    _assert_origins(world)
+    assert len(world.requests) <= budget, "more requests than the server's answers allow"
+    assert all(0 <= wait <= max(MAX_RETRY_DELAY_S, 60.0) for wait in waits)
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@given(world=worlds(), call_number=st.integers(0, 3))
+@settings(
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large
+    ]
+)  # fmt: skip
+def test_only_typed_errors_no_leaks_and_every_call_ends(
+    kind: str, world: World, call_number: int, records: Records
+) -> None:
+    play(kind, world, call_number, records)
