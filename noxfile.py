@@ -15,6 +15,7 @@ GENERATED = ROOT / "generated" / "evenergy_openapi"
 GENERATOR = ROOT / "generator"
 CONSTRAINTS = ("-c", "requirements/dev.txt")
 NODE_BIN = ROOT / "node_modules" / ".bin"
+TEMPLATE_BRANCHES = ROOT / "tests" / "generator"
 
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_existing_virtualenvs = True
@@ -31,13 +32,13 @@ def install_group(session: nox.Session, group: str, *, project: bool = False) ->
     session.install(*CONSTRAINTS, *packages, *sdk)
 
 
-def generate_into(session: nox.Session, destination: Path) -> None:
-    """Generate the low-level client from openapi.yaml into `destination` (replaced whole)."""
+def generate_into(session: nox.Session, destination: Path, spec: Path = SPEC) -> None:
+    """Generate the low-level client from `spec` into `destination` (replaced whole)."""
     with tempfile.TemporaryDirectory() as scratch:
-        output = Path(scratch) / "evenergy_openapi"
+        output = Path(scratch) / destination.name
         session.run(
             "openapi-python-client", "generate",
-            "--path", str(SPEC),
+            "--path", str(spec),
             "--meta", "none",
             "--config", str(GENERATOR / "config.yaml"),
             "--custom-template-path", str(GENERATOR / "templates"),
@@ -86,6 +87,11 @@ def check_generated(session: nox.Session) -> None:
             "generated/ is stale (run ./scripts/generate and commit the result): "
             + ", ".join(stale)
         )
+    # Template branches that openapi.yaml does not take (an integer enum) must work too.
+    with tempfile.TemporaryDirectory() as scratch:
+        branches = Path(scratch) / "template_branches"
+        generate_into(session, branches, TEMPLATE_BRANCHES / "template_branches.yaml")
+        session.run("python", str(TEMPLATE_BRANCHES / "check_templates.py"), str(branches))
 
 
 @nox.session
@@ -118,6 +124,21 @@ def tests(session: nox.Session) -> None:
     """Unit tests and integration tests against the local Prism mock (started by the tests)."""
     install_group(session, "test", project=True)
     session.run("pytest", *session.posargs)
+
+
+@nox.session
+def fuzz(session: nox.Session) -> None:
+    """The hostile-server properties with 5,000 examples each, seeded; prints the statistics.
+
+    Not part of CI's run, which runs the same properties with a few hundred examples.
+    `nox -s fuzz -- --hypothesis-seed 7` picks another seed.
+    """
+    install_group(session, "test", project=True)
+    session.run(
+        "pytest", "tests/unit/test_hostile_server.py", "-p", "no:cacheprovider", "--timeout=3600",
+        "--hypothesis-profile=fuzz", "--hypothesis-seed=20261126", "--hypothesis-show-statistics",
+        *session.posargs,
+    )  # fmt: skip
 
 
 @nox.session

@@ -106,6 +106,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dynamic", action="store_true", help="random data from the schemas")
     parser.add_argument("command", nargs="*", help="run this with EVENERGY_BASE_URL set, then stop")
     args = parser.parse_args(argv)
+    # A background job of a non-interactive shell starts with SIGINT ignored, and Python then
+    # installs no KeyboardInterrupt for it: restore it, so Ctrl-C and `kill -INT` stop the mock.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
     try:
         with running(dynamic=args.dynamic) as base_url:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import signal
 import socket
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -36,24 +38,43 @@ def test_the_mock_stops_when_the_block_fails() -> None:
     assert refuses_connections(urls[0])
 
 
-@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
-def test_the_command_prints_its_url_and_stops_on_a_signal(stop: signal.Signals) -> None:
+def ignore_sigint() -> None:
+    """What a non-interactive shell does to a job it starts in the background (`cmd &`)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def mock_command() -> Iterator[subprocess.Popen[str]]:
+    """scripts/mock_server.py started as from a background shell; stopped even if a test fails."""
     process = subprocess.Popen(
         [sys.executable, str(MOCK_SERVER)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None
-    base_url = process.stdout.readline().strip()
-    assert base_url.startswith("http://127.0.0.1:")
-    response = httpx.get(f"{base_url}/evse_sites", headers={"Authorization": "Bearer t"})
-    assert response.status_code == 200
-    process.send_signal(stop)
-    assert process.wait(timeout=30) == 130
-    process.stdout.close()
-    assert process.stderr is not None
-    process.stderr.close()
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ignore_sigint,
+    )  # fmt: skip
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            process.terminate()  # the script stops Prism on SIGTERM
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_the_command_prints_its_url_and_stops_on_a_signal(stop: signal.Signals) -> None:
+    with mock_command() as process:
+        assert process.stdout is not None
+        base_url = process.stdout.readline().strip()
+        assert base_url.startswith("http://127.0.0.1:")
+        response = httpx.get(f"{base_url}/evse_sites", headers={"Authorization": "Bearer t"})
+        assert response.status_code == 200
+        process.send_signal(stop)
+        assert process.wait(timeout=30) == 130
     assert refuses_connections(base_url)
 
 
