@@ -96,6 +96,10 @@ class Sdk:
 
         return self.runner.run(collect())
 
+    def collect(self, paginator: Any) -> list[Any]:
+        """Every item of a paginator of either client."""
+        return self._take(paginator, None)
+
     def _take(self, paginator: Any, take: int | None) -> list[Any]:
         if not self.is_async:
             items = []

@@ -60,13 +60,16 @@ def _call_sdk(client: EvEnergy, case: Any) -> object:
     query = case.query or {}
     user = (case.headers or {}).get("EvEnergy-User")
     page_size = int(query["page_size"]) if "page_size" in query else None  # wire text or int
+    # The API ignores page_before when page_after is given; the SDK refuses both at once.
+    after = query.get("page_after")
+    cursors = {"page_after": after, "page_before": None if after else query.get("page_before")}
     if path == "/evse_sites":
-        pages = client.evse_sites.list(page_size=page_size, user=user).iter_pages()
+        pages = client.evse_sites.list(page_size=page_size, user=user, **cursors).iter_pages()
         return next(iter(pages))
     if path == "/evse_sites/{evse_site_id}":
         return client.evse_sites.get(params["evse_site_id"], user=user)
     if path == "/cpms_providers":
-        return next(iter(client.cpms_providers.list(page_size=page_size).iter_pages()))
+        return next(iter(client.cpms_providers.list(page_size=page_size, **cursors).iter_pages()))
     if path == "/cpms_providers/{cpms_provider_id}":
         return client.cpms_providers.get(params["cpms_provider_id"])
     raise AssertionError(f"the SDK has no call for {case.operation.label}")

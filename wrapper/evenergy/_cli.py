@@ -8,6 +8,7 @@ piped (or with --json); errors print the problem's title and detail and exit non
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TypeVar
@@ -21,6 +22,8 @@ from ._version import API_VERSION, __version__
 
 T = TypeVar("T")
 ClientFactory = Callable[..., EvEnergy]
+
+_ARGV = "evenergy.argv"  # the command line's arguments, kept in the root context's meta
 
 EXIT_API_ERROR = 1
 EXIT_BAD_INPUT = 2
@@ -68,12 +71,17 @@ def _client(ctx: click.Context) -> EvEnergy:
     return factory(api_version=params["api_version"], **given)
 
 
-def _walk(paginator: SyncPaginator[T], noun: str, *, every_page: bool) -> Iterator[T]:
-    """Items of the first page, or of every page with a progress line on a terminal's stderr."""
+def _walk(
+    paginator: SyncPaginator[T], noun: str, *, every_page: bool, backward: bool
+) -> Iterator[T]:
+    """Items of the first page, or of every page with a progress line on a terminal's stderr.
+
+    Items come in walking order: newest first on a backward walk, as the paginator yields them.
+    """
     show = every_page and sys.stderr.isatty()
     count = 0
     for number, page in enumerate(paginator.iter_pages(), start=1):
-        yield from page.items
+        yield from reversed(page.items) if backward else page.items
         count += len(page.items)
         if show:
             click.echo(f"\r{count} {noun} from {number} page(s)...", nl=False, err=True)
@@ -86,14 +94,43 @@ def _walk(paginator: SyncPaginator[T], noun: str, *, every_page: bool) -> Iterat
 def _print_list(
     ctx: click.Context, paginator: SyncPaginator[Any], noun: str, columns: Any, *, every_page: bool
 ) -> None:
-    items = _walk(paginator, noun, every_page=every_page)
+    backward = ctx.params.get("before") is not None
+    items = _walk(paginator, noun, every_page=every_page, backward=backward)
     if not _wants_json(ctx):
         click.echo(_table(list(items), columns))
     elif every_page:  # JSON lines, one item at a time: the walk never holds the whole list
-        for item in items:
-            click.echo(json.dumps(item.to_dict()))
+        _print_lines(ctx, items, noun)
     else:
         click.echo(json.dumps([item.to_dict() for item in items], indent=2))
+
+
+def _print_lines(ctx: click.Context, items: Iterator[Any], noun: str) -> None:
+    """One JSON line per item; when the walk breaks off, say how to continue it on stderr."""
+    written, last_id = 0, None
+    try:
+        for item in items:
+            click.echo(json.dumps(item.to_dict()))
+            written, last_id = written + 1, item.id
+    except (EvEnergyError, KeyboardInterrupt):
+        click.echo(f"interrupted after {written} {noun} were written; continue with:", err=True)
+        click.echo(f"  {_continuation(ctx, last_id)}", err=True)
+        raise
+
+
+def _continuation(ctx: click.Context, last_id: str | None) -> str:
+    """The command line that goes on from the last item written (the same one if none was)."""
+    argv: list[str] = ctx.meta[_ARGV]
+    if last_id is None:
+        return shlex.join(["evenergy", *argv])
+    kept: list[str] = []
+    args = iter(argv)
+    for arg in args:
+        if arg in ("--after", "--before"):
+            next(args, None)  # and its value
+        elif not arg.startswith(("--after=", "--before=")):
+            kept.append(arg)
+    backward = ctx.params.get("before") is not None
+    return shlex.join(["evenergy", *kept, "--before" if backward else "--after", last_id])
 
 
 def _print_one(ctx: click.Context, item: Any, columns: Any) -> None:
@@ -109,6 +146,16 @@ def _examples(*commands: str) -> str:
 
 class _Group(click.Group):
     """Turns the SDK's errors into one line on stderr and an exit status, never a traceback."""
+
+    def make_context(
+        self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:  # fmt: skip
+        given = list(args)  # parsing consumes them; an interrupted walk repeats them
+        ctx = super().make_context(info_name, args, parent=parent, **extra)
+        if parent is None:
+            ctx.meta[_ARGV] = given
+        return ctx
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -131,6 +178,14 @@ class _Group(click.Group):
 PAGE_SIZE = click.option(
     "--page-size", type=click.IntRange(1, 100), default=None,
     help="Items per request, 1 to 100 (default: 100, the fewest requests).",
+)  # fmt: skip
+AFTER = click.option(
+    "--after", "after", metavar="ID", default=None,
+    help="Start after the item with this id (resume a walk from the last id you have).",
+)  # fmt: skip
+BEFORE = click.option(
+    "--before", "before", metavar="ID", default=None,
+    help="Walk backward from the item before this id, newest first.",
 )  # fmt: skip
 ALL_PAGES = click.option(
     "--all", "every_page", is_flag=True, help="Walk every page, not just the first."
@@ -171,15 +226,33 @@ def sites() -> None:
     """EVSE sites: places with charge points that several users can charge at."""
 
 
-@sites.command("list", epilog=_examples("sites list", "sites list --all --json | jq -r .id"))
+@sites.command(
+    "list",
+    epilog=_examples(
+        "sites list",
+        "sites list --all --json | jq -r .id",
+        "sites list --all --after site01JX2SZ0WAFTDYVYY0JRAYREY7 >> sites.jsonl",
+    ),
+)
 @PAGE_SIZE
 @ALL_PAGES
+@AFTER
+@BEFORE
 @JSON_OUTPUT
 @click.pass_context
-def sites_list(ctx: click.Context, page_size: int | None, every_page: bool) -> None:
-    """List EVSE sites: the first page, or every page with --all (JSON lines when piped)."""
+def sites_list(
+    ctx: click.Context, page_size: int | None, every_page: bool, after: str | None,
+    before: str | None,
+) -> None:  # fmt: skip
+    """List EVSE sites: the first page, or every page with --all (JSON lines when piped).
+
+    An interrupted --all walk (an API error, Ctrl-C) exits non-zero and prints on stderr the
+    command that continues it.
+    """
     with _client(ctx) as client:
-        paginator = client.evse_sites.list(page_size=page_size)
+        paginator = client.evse_sites.list(
+            page_size=page_size, page_after=after, page_before=before
+        )
         _print_list(ctx, paginator, "sites", SITE_COLUMNS, every_page=every_page)
 
 
@@ -201,12 +274,19 @@ def providers() -> None:
 @providers.command("list", epilog=_examples("providers list", "providers list --json"))
 @PAGE_SIZE
 @ALL_PAGES
+@AFTER
+@BEFORE
 @JSON_OUTPUT
 @click.pass_context
-def providers_list(ctx: click.Context, page_size: int | None, every_page: bool) -> None:
-    """List CPMS providers: the first page, or every page with --all."""
+def providers_list(
+    ctx: click.Context, page_size: int | None, every_page: bool, after: str | None,
+    before: str | None,
+) -> None:  # fmt: skip
+    """List CPMS providers: the first page, or every page with --all (as `sites list`)."""
     with _client(ctx) as client:
-        paginator = client.cpms_providers.list(page_size=page_size)
+        paginator = client.cpms_providers.list(
+            page_size=page_size, page_after=after, page_before=before
+        )
         _print_list(ctx, paginator, "providers", PROVIDER_COLUMNS, every_page=every_page)
 
 

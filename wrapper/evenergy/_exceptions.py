@@ -40,6 +40,12 @@ class EvEnergyError(Exception):
     travel without their Authorization headers and come back unable to stream.
     """
 
+    page_after: str | None = None
+    """For an error raised while fetching a page of a forward walk: the cursor that page was
+    asked for (None for the first page). `list(page_after=...)` with it fetches that page again."""
+    page_before: str | None = None
+    """For an error raised while fetching a page of a backward walk: that page's cursor."""
+
     def __reduce__(self) -> tuple[Any, ...]:
         state = {name: _portable(value) for name, value in vars(self).items()}
         return _restore, (type(self), self.args, state)

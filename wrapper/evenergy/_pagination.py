@@ -1,7 +1,9 @@
-"""Pages and lazy paginators over the API's Link-header (RFC 8288) pagination.
+"""Pages and lazy paginators over the API's Link-header (RFC 8288) pagination, both ways.
 
-The next page is asked for on the client's own base URL with the `page_after` cursor taken out of
-the `rel="next"` link, so that credentials never follow a link to another origin.
+A cursor is an item's id: `page_after=X` asks for the items after X, `page_before=X` for those
+before it. The next (or previous) page is asked for on the client's own base URL with the cursor
+taken out of the `rel="next"` (or `rel="previous"`) link, so that credentials never follow a
+link to another origin.
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 
 from ._checks import check_id
-from ._exceptions import PaginationError
+from ._exceptions import EvEnergyError, PaginationError
 from ._rate_limit import RateLimit
+from ._secret import scrubbed
 
 T = TypeVar("T")
 
@@ -57,12 +60,12 @@ def _link_target(links: dict[str | None, dict[str, str]], rel: str) -> str | Non
     return None
 
 
-def link_cursor(links: dict[str | None, dict[str, str]], rel: str) -> str | None:
+def link_cursor(links: dict[str | None, dict[str, str]], rel: str, *, followed: bool) -> str | None:
     """Return the cursor of the `rel` ("next" or "previous") link, or None if there is no page.
 
     `links` is a response's `links`, parsed once by the caller. A link that points to a page but
-    carries no readable cursor raises PaginationError for "next" (the list cannot be followed)
-    and counts as no page for "previous".
+    carries no readable cursor raises PaginationError when the walk follows that link
+    (`followed`), and counts as no page otherwise.
     """
     target = _link_target(links, rel)
     if not target or target == _NO_PAGE:
@@ -73,93 +76,150 @@ def link_cursor(links: dict[str | None, dict[str, str]], rel: str) -> str | None
         cursor = parse_qs(urlsplit(target).query).get(param, [""])[0]
         check_id(param, cursor)
     except ValueError as error:
-        if rel != "next":
+        if not followed:
             return None
         raise PaginationError(
-            f"the next-page link {target[:200]!r} carries no usable {param} cursor ({error})"
+            f"the {rel}-page link {target[:200]!r} carries no usable {param} cursor ({error})"
         ) from None
     return cursor
 
 
-def page_of(items: list[T], response: httpx.Response) -> Page[T]:
-    """Build the page that `response` delivered `items` in."""
+def page_of(items: list[T], response: httpx.Response, *, backward: bool = False) -> Page[T]:
+    """Build the page that `response` delivered `items` in, for a walk in that direction."""
     links = response.links  # a property that parses the header on every access
     return Page(
         items=items,
-        next_cursor=link_cursor(links, "next"),
-        previous_cursor=link_cursor(links, "previous"),
+        next_cursor=link_cursor(links, "next", followed=not backward),
+        previous_cursor=link_cursor(links, "previous", followed=backward),
         rate_limit=RateLimit.from_headers(response.headers),
         headers=response.headers,
     )
 
 
-class _CursorGuard:
-    """Refuses what would make a walk loop forever.
+Cursors = dict[str, str]
+"""The cursor argument of one page's request: {}, {"page_after": id} or {"page_before": id}."""
 
-    That is a cursor that came back, or an empty page that points to a next one.
+Fetched = tuple[list[T], httpx.Response]
+"""A page's parsed items and the response they came in."""
+
+
+class _Walk(Generic[T]):
+    """One walk through a list, forward or backward: what to ask for next, and its loop guard.
+
+    A walk refuses what would make it loop forever: a cursor that came back, or an empty page
+    that links to another (a cursor is an item's id, so an empty page cannot name one).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, page_after: str | None, page_before: str | None) -> None:
+        self.backward = page_before is not None
+        self._param = "page_before" if self.backward else "page_after"
+        self._cursor = page_before if self.backward else page_after
         self._seen: set[str] = set()
 
-    def advance(self, page: Page[T]) -> str | None:
-        cursor = page.next_cursor
+    def cursors(self) -> Cursors:
+        """The cursor argument of the next page's request."""
+        return {} if self._cursor is None else {self._param: self._cursor}
+
+    def page(self, fetched: Fetched[T]) -> Page[T]:
+        return page_of(*fetched, backward=self.backward)
+
+    def items(self, page: Page[T]) -> list[T]:
+        """A page's items in walking order: reversed when walking backward."""
+        return page.items[::-1] if self.backward else page.items
+
+    def annotate(self, error: EvEnergyError) -> None:
+        """Say on an error which cursor its page was asked for, so that a walk can resume."""
+        setattr(error, self._param, self._cursor)
+
+    def advance(self, page: Page[T]) -> bool:
+        """Move on to the page after (or before) `page`; False at the end of the list."""
+        cursor = page.previous_cursor if self.backward else page.next_cursor
         if cursor is None:
-            return None
-        if not page.items:  # a cursor is an item's id: an empty page cannot name one
-            raise PaginationError("the API sent an empty page that links to a next page")
+            return False
+        if not page.items:
+            raise PaginationError("the API sent an empty page that links to another page")
         if cursor in self._seen:
-            raise PaginationError("the API sent the same next-page cursor twice")
+            raise PaginationError("the API sent the same page cursor twice")
         self._seen.add(cursor)
-        return cursor
+        self._cursor = cursor
+        return True
 
 
 class SyncPaginator(Generic[T]):
-    """Iterates every item of every page, fetching a page only when iteration reaches it.
+    """Iterates every item of a list, fetching a page only when iteration reaches it.
 
-    Each iteration starts again from the first page. `iter_pages()` yields whole pages instead.
+    Forward from the start, or from the item after `page_after`; with `page_before`, backward
+    from the item before it, in reverse order. Each iteration starts again from that point.
+    `iter_pages()` yields whole pages, each in the order the API sent its items.
     """
 
-    def __init__(self, fetch_page: Callable[[str | None], Page[T]]) -> None:
-        self._fetch_page = fetch_page
+    def __init__(
+        self,
+        fetch: Callable[[Cursors], Fetched[T]],
+        *,
+        page_after: str | None = None,
+        page_before: str | None = None,
+    ) -> None:
+        self._fetch = fetch
+        self._after, self._before = page_after, page_before
 
     def iter_pages(self) -> Iterator[Page[T]]:
         """Yield each page in turn, with its cursors, rate limit and headers."""
-        guard = _CursorGuard()
-        cursor: str | None = None
+        return (page for _, page in self._walk())
+
+    def _walk(self) -> Iterator[tuple[_Walk[T], Page[T]]]:
+        walk: _Walk[T] = _Walk(self._after, self._before)
         while True:
-            page = self._fetch_page(cursor)
-            yield page
-            cursor = guard.advance(page)
-            if cursor is None:
+            try:
+                with scrubbed():
+                    page = walk.page(self._fetch(walk.cursors()))
+            except EvEnergyError as error:
+                walk.annotate(error)
+                raise
+            yield walk, page
+            if not walk.advance(page):
                 return
 
     def __iter__(self) -> Iterator[T]:
-        for page in self.iter_pages():
-            yield from page.items
+        for walk, page in self._walk():
+            yield from walk.items(page)
 
 
 class AsyncPaginator(Generic[T]):
-    """Iterates (`async for`) every item of every page, fetching a page only when reached.
+    """Iterates (`async for`) every item of a list, fetching a page only when reached.
 
-    Each iteration starts again from the first page. `iter_pages()` yields whole pages instead.
+    Starts and directions as for `SyncPaginator`; `iter_pages()` yields whole pages instead.
     """
 
-    def __init__(self, fetch_page: Callable[[str | None], Awaitable[Page[T]]]) -> None:
-        self._fetch_page = fetch_page
+    def __init__(
+        self,
+        fetch: Callable[[Cursors], Awaitable[Fetched[T]]],
+        *,
+        page_after: str | None = None,
+        page_before: str | None = None,
+    ) -> None:
+        self._fetch = fetch
+        self._after, self._before = page_after, page_before
 
     async def iter_pages(self) -> AsyncIterator[Page[T]]:
         """Yield each page in turn, with its cursors, rate limit and headers."""
-        guard = _CursorGuard()
-        cursor: str | None = None
-        while True:
-            page = await self._fetch_page(cursor)
+        async for _, page in self._walk():
             yield page
-            cursor = guard.advance(page)
-            if cursor is None:
+
+    async def _walk(self) -> AsyncIterator[tuple[_Walk[T], Page[T]]]:
+        walk: _Walk[T] = _Walk(self._after, self._before)
+        while True:
+            try:
+                with scrubbed():
+                    page = walk.page(await self._fetch(walk.cursors()))
+            except EvEnergyError as error:
+                walk.annotate(error)
+                raise
+            yield walk, page
+            if not walk.advance(page):
                 return
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        async for page in self.iter_pages():
-            for item in page.items:
+        async for walk, page in self._walk():
+            for item in walk.items(page):
                 yield item

@@ -17,7 +17,7 @@ from evenergy_openapi.models import CPMSProvider, EVSESite
 
 from ._base_client import AsyncTransport, RequestArgs, SyncTransport
 from ._checks import check_id, check_page_size, check_user
-from ._pagination import AsyncPaginator, Page, SyncPaginator, page_of
+from ._pagination import AsyncPaginator, Cursors, Fetched, SyncPaginator
 from ._parsing import Model, parse_list, parse_one
 from ._secret import scrubbed
 
@@ -40,11 +40,14 @@ _LIST_PROVIDERS = _Endpoint("list_cpms_providers", list_cpms_providers._get_kwar
 _GET_PROVIDER = _Endpoint("get_cpms_provider", get_cpms_provider._get_kwargs, CPMSProvider)
 
 
-def _page_args(page_size: int, extra: dict[str, Any]) -> Callable[[str | None], dict[str, Any]]:
-    def args(cursor: str | None) -> dict[str, Any]:
-        return {"page_size": page_size, **({"page_after": cursor} if cursor else {}), **extra}
-
-    return args
+def _walk_start(page_after: str | None, page_before: str | None) -> dict[str, str | None]:
+    """Check a list's starting cursors: each like an id, and not both."""
+    if page_after is not None and page_before is not None:
+        raise ValueError("give page_after or page_before, not both: a walk goes one way")
+    return {
+        "page_after": None if page_after is None else check_id("page_after", page_after),
+        "page_before": None if page_before is None else check_id("page_before", page_before),
+    }
 
 
 class _Resource:
@@ -63,16 +66,17 @@ class _SyncResource(_Resource):
         self._transport = transport
 
     def _list(
-        self, endpoint: _Endpoint[M], page_size: int | None, extra: dict[str, Any]
-    ) -> SyncPaginator[M]:
-        args = _page_args(check_page_size(page_size), extra)
+        self, endpoint: _Endpoint[M], page_size: int | None, extra: dict[str, Any],
+        page_after: str | None, page_before: str | None,
+    ) -> SyncPaginator[M]:  # fmt: skip
+        start = _walk_start(page_after, page_before)
+        args = {"page_size": check_page_size(page_size), **extra}
 
-        def fetch(cursor: str | None) -> Page[M]:
-            response = self._transport.send(endpoint.name, endpoint.build(**args(cursor)))
-            with scrubbed():
-                return page_of(parse_list(endpoint.model, response, endpoint.name), response)
+        def fetch(cursors: Cursors) -> Fetched[M]:
+            response = self._transport.send(endpoint.name, endpoint.build(**args, **cursors))
+            return parse_list(endpoint.model, response, endpoint.name), response
 
-        return SyncPaginator(fetch)
+        return SyncPaginator(fetch, **start)
 
     def _get(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> M:
         response = self._transport.send(endpoint.name, endpoint.build(**args))
@@ -86,16 +90,17 @@ class _AsyncResource(_Resource):
         self._transport = transport
 
     def _list(
-        self, endpoint: _Endpoint[M], page_size: int | None, extra: dict[str, Any]
-    ) -> AsyncPaginator[M]:
-        args = _page_args(check_page_size(page_size), extra)
+        self, endpoint: _Endpoint[M], page_size: int | None, extra: dict[str, Any],
+        page_after: str | None, page_before: str | None,
+    ) -> AsyncPaginator[M]:  # fmt: skip
+        start = _walk_start(page_after, page_before)
+        args = {"page_size": check_page_size(page_size), **extra}
 
-        async def fetch(cursor: str | None) -> Page[M]:
-            response = await self._transport.send(endpoint.name, endpoint.build(**args(cursor)))
-            with scrubbed():
-                return page_of(parse_list(endpoint.model, response, endpoint.name), response)
+        async def fetch(cursors: Cursors) -> Fetched[M]:
+            response = await self._transport.send(endpoint.name, endpoint.build(**args, **cursors))
+            return parse_list(endpoint.model, response, endpoint.name), response
 
-        return AsyncPaginator(fetch)
+        return AsyncPaginator(fetch, **start)
 
     async def _get(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> M:
         response = await self._transport.send(endpoint.name, endpoint.build(**args))
@@ -107,16 +112,28 @@ class EvseSites(_SyncResource):
     """EVSE sites: places with one or more EVSEs that several users can charge at."""
 
     def list(
-        self, *, page_size: int | None = None, user: str | None = None
+        self,
+        *,
+        page_size: int | None = None,
+        user: str | None = None,
+        page_after: str | None = None,
+        page_before: str | None = None,
     ) -> SyncPaginator[EVSESite]:
-        """Iterate over every EVSE site lazily, page by page (see `SyncPaginator`).
+        """Iterate over EVSE sites lazily, page by page (see `SyncPaginator`).
 
         `page_size` is the number of sites per request, 1 to 100; by default the largest the API
         allows (100), which spends the least of the hourly rate-limit budget. A value outside
         1..100 raises ValueError here, before any request. `user` (a user id or URL) overrides the
         client's EvEnergy-User for every page.
+
+        The walk starts at the first site, or after the site whose id is `page_after`: to resume
+        an interrupted walk, pass the id of the last site you processed. With `page_before` it
+        walks backward from the site before that id, yielding sites in reverse order. Both are
+        checked like ids, and giving both is a ValueError, before any request. An error raised
+        while fetching a page has `page_after` or `page_before` set to that page's cursor.
         """
-        return self._list(_LIST_SITES, page_size, self._user(user))
+        cursors = {"page_after": page_after, "page_before": page_before}
+        return self._list(_LIST_SITES, page_size, self._user(user), **cursors)
 
     def get(self, evse_site_id: str, *, user: str | None = None) -> EVSESite:
         """Retrieve one EVSE site by id; `user` overrides the client's EvEnergy-User."""
@@ -127,12 +144,20 @@ class EvseSites(_SyncResource):
 class CpmsProviders(_SyncResource):
     """CPMS providers: the charge-point management systems ev.energy integrates with."""
 
-    def list(self, *, page_size: int | None = None) -> SyncPaginator[CPMSProvider]:
-        """Iterate over every CPMS provider lazily, page by page (see `SyncPaginator`).
+    def list(
+        self,
+        *,
+        page_size: int | None = None,
+        page_after: str | None = None,
+        page_before: str | None = None,
+    ) -> SyncPaginator[CPMSProvider]:
+        """Iterate over CPMS providers lazily, page by page (see `SyncPaginator`).
 
-        `page_size` is as for `EvseSites.list`: 1 to 100, by default 100.
+        `page_size`, `page_after` and `page_before` are as for `EvseSites.list`; a provider's
+        cursor is its code (such as "CHARGEPOINT").
         """
-        return self._list(_LIST_PROVIDERS, page_size, {})
+        cursors = {"page_after": page_after, "page_before": page_before}
+        return self._list(_LIST_PROVIDERS, page_size, {}, **cursors)
 
     def get(self, cpms_provider_id: str) -> CPMSProvider:
         """Retrieve one CPMS provider by its code (such as "CHARGEPOINT"), known or new."""
@@ -144,10 +169,16 @@ class AsyncEvseSites(_AsyncResource):
     """EVSE sites: places with one or more EVSEs that several users can charge at."""
 
     def list(
-        self, *, page_size: int | None = None, user: str | None = None
+        self,
+        *,
+        page_size: int | None = None,
+        user: str | None = None,
+        page_after: str | None = None,
+        page_before: str | None = None,
     ) -> AsyncPaginator[EVSESite]:
-        """Iterate (`async for`) over every EVSE site lazily; as `EvseSites.list`."""
-        return self._list(_LIST_SITES, page_size, self._user(user))
+        """Iterate (`async for`) over EVSE sites lazily; as `EvseSites.list`."""
+        cursors = {"page_after": page_after, "page_before": page_before}
+        return self._list(_LIST_SITES, page_size, self._user(user), **cursors)
 
     async def get(self, evse_site_id: str, *, user: str | None = None) -> EVSESite:
         """Retrieve one EVSE site by id; as `EvseSites.get`."""
@@ -158,9 +189,16 @@ class AsyncEvseSites(_AsyncResource):
 class AsyncCpmsProviders(_AsyncResource):
     """CPMS providers: the charge-point management systems ev.energy integrates with."""
 
-    def list(self, *, page_size: int | None = None) -> AsyncPaginator[CPMSProvider]:
-        """Iterate (`async for`) over every CPMS provider lazily; as `CpmsProviders.list`."""
-        return self._list(_LIST_PROVIDERS, page_size, {})
+    def list(
+        self,
+        *,
+        page_size: int | None = None,
+        page_after: str | None = None,
+        page_before: str | None = None,
+    ) -> AsyncPaginator[CPMSProvider]:
+        """Iterate (`async for`) over CPMS providers lazily; as `CpmsProviders.list`."""
+        cursors = {"page_after": page_after, "page_before": page_before}
+        return self._list(_LIST_PROVIDERS, page_size, {}, **cursors)
 
     async def get(self, cpms_provider_id: str) -> CPMSProvider:
         """Retrieve one CPMS provider by its code; as `CpmsProviders.get`."""

@@ -250,22 +250,24 @@ class FakeEvEnergyAPI:
                 field_errors={"page_size": [f"Must be from {MIN_PAGE_SIZE} to {MAX_PAGE_SIZE}."]},
             )  # fmt: skip
         ids = [item["id"] for item in items]
+        # A cursor is an item's id: the page holds the items after (or before) it; page_after
+        # wins when both are given. An unknown cursor gives an empty page.
         after, before = params.get("page_after"), params.get("page_before")
         if after is not None:
             start = ids.index(after) + 1 if after in ids else len(ids)
+            end = min(start + size, len(ids))
         elif before is not None:
-            start = max(0, (ids.index(before) if before in ids else 0) - size)
+            end = ids.index(before) if before in ids else 0
+            start = max(0, end - size)
         else:
-            start = 0
-        page = items[start : start + size]
+            start, end = 0, min(size, len(ids))
+        page = items[start:end]
         base = str(request.url.copy_with(query=None))
-        if page and start + size < len(items):
+        following = preceding = _LAST
+        if page and end < len(items):
             following = f"<{base}?page_size={size}&page_after={page[-1]['id']}>"
-        else:
-            following = _LAST
-        preceding = (
-            f"<{base}?page_size={size}&page_before={page[0]['id']}>" if page and start else _LAST
-        )
+        if page and start > 0:
+            preceding = f"<{base}?page_size={size}&page_before={page[0]['id']}>"
         link = f'{preceding}; rel="previous", {following}; rel="next"'
         return httpx.Response(200, json=page, headers=self._headers({"Link": link}))
 
