@@ -20,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import pickle
+import reprlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import format_datetime
@@ -44,9 +45,15 @@ json_values = st.recursive(
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner),
     max_leaves=12,
 )
+# Whole numbers of every size (a 400-digit one overflows a float), and what only looks like one.
+whole_numbers = st.one_of(
+    st.integers(min_value=0, max_value=10**6),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.integers(min_value=0, max_value=400).map(lambda digits: 10**digits),
+).map(str) | st.sampled_from(["9" * 400, "9" * 5000])
 numbers_as_text = st.one_of(
-    st.integers(min_value=-(10**30), max_value=10**30).map(str),
-    st.sampled_from(["9" * 400, "1e400", "-1", "inf", "nan", "0x10", " 7 ", "1_000", "٣"]),
+    whole_numbers,
+    st.sampled_from(["1e400", "-1", "inf", "nan", "0x10", " 7 ", "1_000", "٣"]),
     st.floats().map(repr),
     st.datetimes().map(lambda moment: format_datetime(moment) + " GMT"),
     st.text(max_size=12),
@@ -108,6 +115,18 @@ class World:
             else httpx.Response(status, headers=headers, content=body)
         )
 
+    def __repr__(self) -> str:  # short enough to print a falsifying example
+        short = reprlib.Repr()
+        short.maxstring = short.maxother = 120
+        return (
+            f"World(credentials={self.credentials!r}, fetched_token={self.fetched_token!r}, "
+            f"api_script={short.repr(self.api_script)}, "
+            f"token_script={short.repr(self.token_script)})"
+        )
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # hypothesis's printer
+        printer.text(repr(self))
+
     def _token(self, status: int, headers: dict[str, bytes], body: bytes) -> httpx.Response:
         response = httpx.Response(status, headers=headers, content=body)
         if response.is_success and self.fetched_token.strip().encode() in body:
@@ -143,17 +162,28 @@ def worlds(draw: st.DrawFn) -> World:
         st.tuples(targets, rels).map(lambda pair: f'<{pair[0]}>; rel="{pair[1]}"'), max_size=3
     ).map(", ".join)
     header_values = st.one_of(numbers_as_text, text)
-    headers = st.fixed_dictionaries(
+    # The two rate-limit headers come together, as a server sends them, or alone.
+    rate_limits = st.fixed_dictionaries(
+        {"X-RateLimit-Limit": whole_numbers, "X-RateLimit-Remaining": whole_numbers}
+    ) | st.fixed_dictionaries(
+        {}, optional={"X-RateLimit-Limit": header_values, "X-RateLimit-Remaining": header_values}
+    )
+    others = st.fixed_dictionaries(
         {},
         optional={
             "Retry-After": header_values,
-            "X-RateLimit-Limit": header_values,
-            "X-RateLimit-Remaining": header_values,
             "Link": links | text,
             "Content-Type": content_types,
             "X-Echo": secrets,
         },
-    ).map(lambda named: {k: v.encode("utf-8", "surrogatepass") for k, v in named.items()})
+    )
+    headers = st.tuples(rate_limits, others).map(
+        lambda parts: {
+            name: value.encode("utf-8", "surrogatepass")
+            for part in parts
+            for name, value in part.items()
+        }
+    )
     sites = st.lists(
         st.integers(0, 10**6).map(site) | st.dictionaries(st.text(max_size=8), json_values),
         max_size=3,
