@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
+import zipfile
 from pathlib import Path
 
 import nox
@@ -17,10 +19,27 @@ CONSTRAINTS = ("-c", "requirements/dev.txt")
 NODE_BIN = ROOT / "node_modules" / ".bin"
 TEMPLATE_BRANCHES = ROOT / "tests" / "generator"
 
+DIST = ROOT / "dist"
+PYTHONS = ["3.11", "3.12", "3.13"]  # every Python the package claims (pyproject classifiers)
+UV = str(Path(sys.executable).with_name("uv"))  # the pinned uv beside nox in .venv
+
+
+def _pyenv_pythons_on_path() -> None:
+    """Let nox find pyenv's 3.11-3.14 as python3.X (pyenv's shims only offer the global one)."""
+    versions = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    found = sorted(str(v / "bin") for v in versions.glob("3.1[1-4].*") if (v / "bin").is_dir())
+    os.environ["PATH"] = os.pathsep.join([*found, os.environ.get("PATH", "")])
+
+
+_pyenv_pythons_on_path()
 nox.options.default_venv_backend = "uv"
 nox.options.reuse_existing_virtualenvs = True
-nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "typecheck", "check_generated", "tests", "contract", "docs"]
+# CI must run every Python; on a developer's machine a missing one is skipped, and nox says so.
+nox.options.error_on_missing_interpreters = bool(os.environ.get("CI"))
+nox.options.sessions = [
+    "lint", "typecheck", "check_generated", "build", "unit", "unit_lowest", "integration",
+    "contract", "docs",
+]  # fmt: skip
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
@@ -119,11 +138,99 @@ def typecheck(session: nox.Session) -> None:
     session.run("mypy", "--strict", "wrapper/evenergy")
 
 
+def build_wheel(session: nox.Session, directory: Path) -> Path:
+    """Build the SDK's wheel from the source tree into `directory` and return its path."""
+    session.run(UV, "build", "--wheel", "--quiet", "--out-dir", str(directory), external=True)
+    return one(directory.glob("*.whl"))
+
+
+def one(paths: object) -> Path:
+    found = list(paths)  # type: ignore[call-overload]
+    if len(found) != 1:
+        raise RuntimeError(f"expected one file, found {found}")
+    return Path(found[0])
+
+
+def wheel_files(wheel: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(wheel) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
 @nox.session
-def tests(session: nox.Session) -> None:
-    """Unit tests and integration tests against the local Prism mock (started by the tests)."""
+def build(session: nox.Session) -> None:
+    """sdist and wheel into dist/, and every check a publisher makes before uploading them.
+
+    twine check --strict, check-wheel-contents, the wheel alone in a clean virtual environment
+    (its declared dependencies only: every module imports, the CLI and evenergy.testing work),
+    and the wheel built from the sdist holds the same files as the one built from the tree.
+    """
+    install_group(session, "build")
+    shutil.rmtree(DIST, ignore_errors=True)
+    session.run(UV, "build", "--sdist", "--wheel", "--quiet", "--out-dir", str(DIST),
+                external=True)  # fmt: skip
+    sdist, wheel = one(DIST.glob("*.tar.gz")), one(DIST.glob("*.whl"))
+    session.run("twine", "check", "--strict", str(sdist), str(wheel))
+    session.run("check-wheel-contents", str(wheel))
+    with tempfile.TemporaryDirectory() as scratch:
+        session.run(UV, "build", "--wheel", "--quiet", "--out-dir", scratch, str(sdist),
+                    external=True)  # fmt: skip
+        rebuilt = wheel_files(one(Path(scratch).glob("*.whl")))
+    if rebuilt != wheel_files(wheel):
+        differ = sorted(set(rebuilt) ^ set(wheel_files(wheel))) or "the same names"
+        session.error(f"the wheel built from the sdist differs from the tree's: {differ}")
+    with tempfile.TemporaryDirectory() as scratch:
+        venv = Path(scratch) / "venv"
+        python = str(venv / "bin" / "python")
+        session.run(UV, "venv", "--quiet", "--python", sys.executable, str(venv), external=True)
+        session.run(UV, "pip", "install", "--quiet", "--python", python, *CONSTRAINTS, str(wheel),
+                    external=True)  # fmt: skip
+        with session.chdir(scratch):  # away from the source tree
+            session.run(python, str(ROOT / "tests" / "packaging" / "wheel_alone.py"),
+                        external=True)  # fmt: skip
+            session.run(str(venv / "bin" / "evenergy"), "--help", external=True, silent=True)
+            session.run(python, "-m", "evenergy", "--help", external=True, silent=True)
+    session.log(f"built and checked {sdist.name} and {wheel.name}")
+
+
+@nox.session(python=PYTHONS)
+def unit(session: nox.Session) -> None:
+    """The unit suite against the built wheel (not the source tree), on each supported Python."""
+    with tempfile.TemporaryDirectory() as scratch:
+        wheel = build_wheel(session, Path(scratch))
+        packages = nox.project.dependency_groups(PYPROJECT, "test")
+        session.install(*CONSTRAINTS, *packages, "--reinstall-package", "evenergy", str(wheel))
+    session.run("pytest", "tests/unit", *session.posargs)
+
+
+@nox.session(python=PYTHONS[0])
+def unit_lowest(session: nox.Session) -> None:
+    """The unit suite with the SDK's dependencies at the lowest versions pyproject allows."""
+    with tempfile.TemporaryDirectory() as scratch:
+        lowest = Path(scratch) / "lowest.txt"
+        session.run(
+            UV, "pip", "compile", "--quiet", "pyproject.toml", "--resolution", "lowest-direct",
+            "--python-version", PYTHONS[0], "--no-header", "--no-annotate", "-o", str(lowest),
+            external=True,
+        )  # fmt: skip
+        pins = [line for line in lowest.read_text().splitlines() if "==" in line]
+        names = {line.split("==")[0].lower() for line in pins}
+        locked = (ROOT / "requirements" / "dev.txt").read_text().splitlines()
+        others = [line for line in locked if "==" in line and line.split("==")[0] not in names]
+        constraints = Path(scratch) / "constraints.txt"
+        constraints.write_text("\n".join(pins + others) + "\n")
+        wheel = build_wheel(session, Path(scratch))
+        packages = nox.project.dependency_groups(PYPROJECT, "test")
+        session.install("-c", str(constraints), *packages, "--reinstall-package", "evenergy",
+                        str(wheel))  # fmt: skip
+    session.log("lowest direct dependencies: " + ", ".join(pins))
+    session.run("pytest", "tests/unit", *session.posargs)
+
+
+@nox.session
+def integration(session: nox.Session) -> None:
+    """Integration tests: the Prism mock (started by the tests), real sockets, the CLI."""
     install_group(session, "test", project=True)
-    session.run("pytest", *session.posargs)
+    session.run("pytest", "tests/integration", *session.posargs)
 
 
 @nox.session

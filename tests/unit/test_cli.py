@@ -106,3 +106,15 @@ def test_every_command_has_help_with_examples(command: list[str]) -> None:
     assert result.exit_code == 0
     assert "Examples:" in result.stdout
     assert "evenergy " in result.stdout
+
+
+@pytest.mark.parametrize("base_url", ["http://[::1", "", "https://api.test/v2?tenant=a"])
+def test_a_bad_base_url_exits_2_with_one_line(
+    base_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("EVENERGY_ACCESS_TOKEN", "token-from-the-env")
+    result = CliRunner().invoke(cli, ["--base-url", base_url, "sites", "list"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.stderr

@@ -10,13 +10,26 @@ import respx
 
 from evenergy.testing import FakeEvEnergyAPI, make_site
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.DOTALL)
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
+READMES = [README, ROOT / "wrapper" / "README.md"]  # the guide, and the package index's page
+BLOCKS = [
+    block
+    for readme in READMES
+    for block in re.findall(r"```python\n(.*?)```", readme.read_text(), flags=re.DOTALL)
+]
 README_SITE = "site01JX2SZ0WAFTDYVYY0JRAYREY7"
 
 
 def test_the_readme_has_examples() -> None:
     assert len(BLOCKS) >= 5
+
+
+def test_the_package_index_page_has_no_relative_links() -> None:
+    page = READMES[1].read_text()
+    targets = re.findall(r"\]\(([^)]+)\)", page)
+    assert targets
+    assert all(target.startswith("https://") for target in targets), targets
 
 
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
