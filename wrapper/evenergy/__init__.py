@@ -34,7 +34,17 @@ from ._exceptions import (
 from ._pagination import AsyncPaginator, Page, SyncPaginator
 from ._problem import ProblemDetails
 from ._rate_limit import RateLimit
-from ._resources import AsyncCpmsProviders, AsyncEvseSites, CpmsProviders, EvseSites
+from ._raw_response import RawResponse
+from ._resources import (
+    AsyncCpmsProviders,
+    AsyncCpmsProvidersWithRawResponse,
+    AsyncEvseSites,
+    AsyncEvseSitesWithRawResponse,
+    CpmsProviders,
+    CpmsProvidersWithRawResponse,
+    EvseSites,
+    EvseSitesWithRawResponse,
+)
 from ._version import API_VERSION, __version__
 
 __all__ = [
@@ -43,8 +53,10 @@ __all__ = [
     "APIStatusError",
     "APITimeoutError",
     "AsyncCpmsProviders",
+    "AsyncCpmsProvidersWithRawResponse",
     "AsyncEvEnergy",
     "AsyncEvseSites",
+    "AsyncEvseSitesWithRawResponse",
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
@@ -53,10 +65,12 @@ __all__ = [
     "ClientOptions",
     "ConfigurationError",
     "CpmsProviders",
+    "CpmsProvidersWithRawResponse",
     "EVSESite",
     "EvEnergy",
     "EvEnergyError",
     "EvseSites",
+    "EvseSitesWithRawResponse",
     "InternalServerError",
     "NotAcceptableError",
     "NotFoundError",
@@ -66,6 +80,7 @@ __all__ = [
     "ProblemDetails",
     "RateLimit",
     "RateLimitError",
+    "RawResponse",
     "ResponseValidationError",
     "SyncPaginator",
     "UsageError",

@@ -9,10 +9,12 @@ Retry-After cap), and every error that leaves `send` has had the client's secret
 from __future__ import annotations
 
 import asyncio
+import copy
 import logging
 import platform
 import time
 import weakref
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import anyio
@@ -48,9 +50,9 @@ def user_agent() -> str:
 class _RequestCore:
     """Builds requests and judges their outcomes; shared by the sync and the async transport."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, rate_limits: RateLimitTracker | None = None) -> None:
         self.settings = settings
-        self.rate_limits = RateLimitTracker()
+        self.rate_limits = rate_limits or RateLimitTracker()
         self.headers = {
             "User-Agent": user_agent(),
             # Errors come as problem details: accept them too, or a strict server answers 406.
@@ -149,6 +151,36 @@ class _RequestCore:
         raise status_error(response, operation)
 
 
+class _LoopBinding:
+    """The event loop an async transport (and those derived from it) first ran in."""
+
+    def __init__(self) -> None:
+        self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+
+    def check(self) -> None:
+        """Bind to the running loop on first use; raise UsageError in any other loop."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not asyncio (trio): nothing to check
+            return
+        if self._loop is None:
+            self._loop = weakref.ref(loop)
+        elif self._loop() is not loop:
+            raise UsageError(
+                "this AsyncEvEnergy was first used in another event loop, and its connections "
+                "belong to that loop: create one client per event loop (for example inside "
+                "the coroutine given to asyncio.run)"
+            )
+
+
+def _sleep_between_retries(delay: float) -> None:
+    _sleep(delay)
+
+
+async def _async_sleep_between_retries(delay: float) -> None:
+    await _async_sleep(delay)
+
+
 def _check_http_client(http_client: object, expected: type) -> None:
     if http_client is not None and not isinstance(http_client, expected):
         raise TypeError(
@@ -169,7 +201,15 @@ class SyncTransport:
         self.tokens = SyncTokens(settings.credentials)
         self.owns_http = http_client is None
         self.http = http_client or httpx.Client(timeout=settings.timeout)
+        self.sleep: Callable[[float], object] = _sleep_between_retries
         self._closed = False
+
+    def derive(self, settings: Settings) -> SyncTransport:
+        """A copy with other settings, on the same connections, token cache and budget."""
+        derived = copy.copy(self)
+        derived.core = _RequestCore(settings, self.core.rate_limits)
+        derived.owns_http = False  # the original closes them
+        return derived
 
     def send(self, operation: str, args: RequestArgs) -> httpx.Response:
         """Send one operation's request until it succeeds or may not be retried."""
@@ -205,7 +245,7 @@ class SyncTransport:
             retry = self.core.judge(request, attempt, started, response, error)
             if retry is None:
                 return self.core.outcome(operation, request, response, error)
-            _sleep(retry.delay)
+            self.sleep(retry.delay)
 
     def close(self) -> None:
         """Close the HTTP client, unless the caller gave it and so owns it."""
@@ -227,22 +267,19 @@ class AsyncTransport:
         self.tokens = AsyncTokens(settings.credentials)
         self.owns_http = http_client is None
         self.http = http_client or httpx.AsyncClient(timeout=settings.timeout)
+        self.sleep: Callable[[float], Awaitable[object]] = _async_sleep_between_retries
         self._closed = False
-        self._loop: weakref.ref[asyncio.AbstractEventLoop] | None = None
+        self._loop = _LoopBinding()
+
+    def derive(self, settings: Settings) -> AsyncTransport:
+        """A copy with other settings, on the same connections, token cache, budget and loop."""
+        derived = copy.copy(self)
+        derived.core = _RequestCore(settings, self.core.rate_limits)
+        derived.owns_http = False  # the original closes them
+        return derived
 
     def _check_loop(self) -> None:
-        try:
-            loop = asyncio.get_running_loop()
-        except RuntimeError:  # not asyncio (trio): nothing to check
-            return
-        if self._loop is None:
-            self._loop = weakref.ref(loop)
-        elif self._loop() is not loop:
-            raise UsageError(
-                "this AsyncEvEnergy was first used in another event loop, and its connections "
-                "belong to that loop: create one client per event loop (for example inside "
-                "the coroutine given to asyncio.run)"
-            )
+        self._loop.check()
 
     async def send(self, operation: str, args: RequestArgs) -> httpx.Response:
         """Send one operation's request until it succeeds or may not be retried."""
@@ -279,7 +316,7 @@ class AsyncTransport:
             retry = self.core.judge(request, attempt, started, response, error)
             if retry is None:
                 return self.core.outcome(operation, request, response, error)
-            await _async_sleep(retry.delay)
+            await self.sleep(retry.delay)
 
     async def aclose(self) -> None:
         """Close the HTTP client, unless the caller gave it and so owns it."""

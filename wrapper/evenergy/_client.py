@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import copy
 from types import TracebackType
 from typing import Self, Unpack
 
 import httpx
 
 from ._base_client import AsyncTransport, SyncTransport
-from ._config import ClientOptions, Settings, resolve
+from ._config import OptionOverrides, Settings, override, resolve
+from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER_S
 from ._rate_limit import RateLimit
 from ._resources import AsyncCpmsProviders, AsyncEvseSites, CpmsProviders, EvseSites
+from ._version import API_VERSION
 
 
 class _ClientBase:
-    """What both clients share: settings, rate limit, repr."""
+    """What both clients share: settings, rate limit, repr, with_options."""
 
     _settings: Settings
     _transport: SyncTransport | AsyncTransport
@@ -29,6 +32,23 @@ class _ClientBase:
         """The hourly budget reported by this client's latest response; None before the first."""
         return self._transport.core.rate_limits.latest
 
+    def with_options(self, **changes: Unpack[OptionOverrides]) -> Self:
+        """A client with other `timeout`, `max_retries`, `user` or `max_retry_after`.
+
+        For one call or a block of calls: `client.with_options(timeout=60).evse_sites.get(id)`.
+        It shares this client's connection pool, token cache and rate-limit budget, so it is
+        cheap to make; closing it does nothing, and closing this client closes both. Each value
+        is checked as the constructor checks it.
+        """
+        derived = copy.copy(self)
+        derived._settings = override(self._settings, changes)
+        derived._transport = self._transport.derive(derived._settings)
+        derived._bind_resources()
+        return derived
+
+    def _bind_resources(self) -> None:
+        raise NotImplementedError
+
     def __repr__(self) -> str:
         credentials = self._settings.credentials
         return f"{type(self).__name__}(base_url={self.base_url!r}, credentials={credentials!r})"
@@ -38,26 +58,57 @@ class EvEnergy(_ClientBase):
     """Blocking client of the ev.energy v2 API.
 
     Credentials: a ready `access_token`, or `client_id` and `client_secret` for the OAuth2
-    client-credentials flow (tokens are fetched from `token_url`, cached and refreshed). Arguments
-    left out fall back to EVENERGY_ACCESS_TOKEN, EVENERGY_CLIENT_ID, EVENERGY_CLIENT_SECRET,
-    EVENERGY_BASE_URL and EVENERGY_USER, read here, when the client is built.
+    client-credentials flow (tokens are fetched from `token_url`, cached and refreshed).
 
-    `user` is the default EvEnergy-User (a user id or the user's URL); `api_version` is sent as
-    EvEnergy-Version on every request. `timeout` (seconds or an httpx.Timeout) must be finite.
-    Failed requests are retried up to `max_retries` times; a 429 whose Retry-After asks for more
-    than `max_retry_after` seconds raises RateLimitError at once. `http_client` lets you bring
-    your own httpx.Client (proxies, certificates, a test transport); you then close it yourself.
+    Every option may be left out; None means "from the environment, else the default":
+    - `access_token`: EVENERGY_ACCESS_TOKEN; `client_id`, `client_secret`: EVENERGY_CLIENT_ID,
+      EVENERGY_CLIENT_SECRET (explicit arguments win, and a ready token wins over credentials);
+    - `token_url`: EVENERGY_TOKEN_URL, else https://api.ev.energy/o/token/;
+    - `base_url`: EVENERGY_BASE_URL, else https://api.ev.energy/v2;
+    - `user`: EVENERGY_USER, else none: the default EvEnergy-User (a user id or the user's URL);
+    - `api_version`: "2", sent as EvEnergy-Version on every request;
+    - `timeout`: 20 s (5 s to connect); seconds or an httpx.Timeout, finite and above 0;
+    - `max_retries`: 2 retries of a failed request, with backoff;
+    - `max_retry_after`: 60; a 429 or 503 whose Retry-After asks for longer raises at once;
+    - `http_client`: your own httpx.Client (proxies, certificates, a test transport), which you
+      then close yourself.
+
+    The environment is read here, when the client is built. Bad settings raise TypeError or
+    ConfigurationError (a ValueError) before any request.
     """
 
+    evse_sites: EvseSites
+    """EVSE sites: `list()` and `get(id)`."""
+    cpms_providers: CpmsProviders
+    """CPMS providers: `list()` and `get(id)`."""
+    _transport: SyncTransport
+
     def __init__(
-        self, *, http_client: httpx.Client | None = None, **options: Unpack[ClientOptions]
+        self,
+        *,
+        access_token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        token_url: str | None = None,
+        base_url: str | None = None,
+        user: str | None = None,
+        api_version: str = API_VERSION,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER_S,
+        http_client: httpx.Client | None = None,
     ) -> None:
-        self._settings = resolve(**options)
-        self._transport: SyncTransport = SyncTransport(self._settings, http_client)
+        self._settings = resolve(
+            access_token=access_token, client_id=client_id, client_secret=client_secret,
+            token_url=token_url, base_url=base_url, user=user, api_version=api_version,
+            timeout=timeout, max_retries=max_retries, max_retry_after=max_retry_after,
+        )  # fmt: skip
+        self._transport = SyncTransport(self._settings, http_client)
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
         self.evse_sites = EvseSites(self._transport)
-        """EVSE sites: `list()` and `get(id)`."""
         self.cpms_providers = CpmsProviders(self._transport)
-        """CPMS providers: `list()` and `get(id)`."""
 
     def close(self) -> None:
         """Close the connections this client opened."""
@@ -78,18 +129,42 @@ class EvEnergy(_ClientBase):
 class AsyncEvEnergy(_ClientBase):
     """Async client of the ev.energy v2 API: `EvEnergy` with `await` and `async for`.
 
-    Takes the same arguments as `EvEnergy`; `http_client` is an httpx.AsyncClient.
+    Takes the same options as `EvEnergy`, with the same defaults; `http_client` is an
+    httpx.AsyncClient. One client serves one event loop (see UsageError).
     """
 
+    evse_sites: AsyncEvseSites
+    """EVSE sites: `list()` and `await get(id)`."""
+    cpms_providers: AsyncCpmsProviders
+    """CPMS providers: `list()` and `await get(id)`."""
+    _transport: AsyncTransport
+
     def __init__(
-        self, *, http_client: httpx.AsyncClient | None = None, **options: Unpack[ClientOptions]
+        self,
+        *,
+        access_token: str | None = None,
+        client_id: str | None = None,
+        client_secret: str | None = None,
+        token_url: str | None = None,
+        base_url: str | None = None,
+        user: str | None = None,
+        api_version: str = API_VERSION,
+        timeout: float | httpx.Timeout | None = None,
+        max_retries: int = DEFAULT_MAX_RETRIES,
+        max_retry_after: float = DEFAULT_MAX_RETRY_AFTER_S,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
-        self._settings = resolve(**options)
-        self._transport: AsyncTransport = AsyncTransport(self._settings, http_client)
+        self._settings = resolve(
+            access_token=access_token, client_id=client_id, client_secret=client_secret,
+            token_url=token_url, base_url=base_url, user=user, api_version=api_version,
+            timeout=timeout, max_retries=max_retries, max_retry_after=max_retry_after,
+        )  # fmt: skip
+        self._transport = AsyncTransport(self._settings, http_client)
+        self._bind_resources()
+
+    def _bind_resources(self) -> None:
         self.evse_sites = AsyncEvseSites(self._transport)
-        """EVSE sites: `list()` and `await get(id)`."""
         self.cpms_providers = AsyncCpmsProviders(self._transport)
-        """CPMS providers: `list()` and `await get(id)`."""
 
     async def aclose(self) -> None:
         """Close the connections this client opened."""

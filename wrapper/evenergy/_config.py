@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
-from typing import TypedDict
+from dataclasses import dataclass, replace
+from typing import Any, TypedDict
 
 import httpx
 
@@ -58,7 +58,7 @@ def _credentials(
     access_token: str | None,
     client_id: str | None,
     client_secret: str | None,
-    token_url: str,
+    token_url: str | None,
 ) -> Credentials:
     """Explicit arguments win over the environment; within each, a ready token wins."""
     if access_token is None and client_id is None and client_secret is None:
@@ -74,7 +74,8 @@ def _credentials(
     if client_id is not None and client_secret is not None:
         if not _text("client_id", client_id) or not _text("client_secret", client_secret):
             raise ConfigurationError("client_id and client_secret must not be empty")
-        return ClientCredentials(client_id, Secret(client_secret), _url(token_url, "token_url"))
+        url = _url_setting(token_url, "token_url", c.ENV_TOKEN_URL, c.DEFAULT_TOKEN_URL)
+        return ClientCredentials(client_id, Secret(client_secret), url)
     if client_id is not None or client_secret is not None:
         missing = "client_secret" if client_id is not None else "client_id"
         raise ConfigurationError(f"client credentials need {missing} too")
@@ -100,18 +101,18 @@ def _url(value: object, name: str) -> str:
     return text
 
 
-def _base_url(value: str | None) -> str:
-    """The argument, else EVENERGY_BASE_URL, else production; set but empty is an error.
+def _url_setting(value: str | None, name: str, env: str, default: str) -> str:
+    """The argument, else the environment variable, else the default; set but empty is an error.
 
-    An empty value (a variable that a script forgot to fill in) must not quietly mean production.
+    An empty variable (one that a script forgot to fill in) must not quietly mean production.
     """
     if value is None:
-        value = os.environ.get(c.ENV_BASE_URL)
+        value = os.environ.get(env)
         if value is None:
-            return c.DEFAULT_BASE_URL
+            return default
         if not value.strip():
-            raise ConfigurationError(f"{c.ENV_BASE_URL} is set but empty")
-    return _url(value, "base_url").rstrip("/")
+            raise ConfigurationError(f"{env} is set but empty")
+    return _url(value, name)
 
 
 def _seconds(name: str, value: object, *, minimum: float, strict: bool) -> float:
@@ -146,7 +147,7 @@ class ClientOptions(TypedDict, total=False):
     client_id, client_secret: OAuth2 client credentials, used when there is no access_token
         (default: EVENERGY_CLIENT_ID, EVENERGY_CLIENT_SECRET).
     token_url: where client credentials are exchanged for a token
-        (default: https://api.ev.energy/o/token/).
+        (default: EVENERGY_TOKEN_URL, else https://api.ev.energy/o/token/).
     base_url: the API root (default: EVENERGY_BASE_URL, else https://api.ev.energy/v2).
     user: the default EvEnergy-User, a user id or the user's URL (default: EVENERGY_USER).
     api_version: sent as EvEnergy-Version on every request (default: "2").
@@ -159,7 +160,7 @@ class ClientOptions(TypedDict, total=False):
     access_token: str | None
     client_id: str | None
     client_secret: str | None
-    token_url: str
+    token_url: str | None
     base_url: str | None
     user: str | None
     api_version: str
@@ -168,12 +169,54 @@ class ClientOptions(TypedDict, total=False):
     max_retry_after: float
 
 
+class OptionOverrides(TypedDict, total=False):
+    """What `with_options` may change for a block of calls; each one may be left out.
+
+    timeout, max_retries, max_retry_after: as for the client. user: the default EvEnergy-User
+    (None for none).
+    """
+
+    timeout: float | httpx.Timeout | None
+    max_retries: int
+    user: str | None
+    max_retry_after: float
+
+
+def override(settings: Settings, changes: OptionOverrides) -> Settings:
+    """`settings` with `changes`, each checked as the client's own options are."""
+    given: dict[str, Any] = dict(changes)
+    unknown = given.keys() - OptionOverrides.__annotations__.keys()
+    if unknown:
+        raise TypeError(f"with_options() got unexpected options: {', '.join(sorted(unknown))}")
+    if "timeout" in given:
+        given["timeout"] = _timeout(given["timeout"])
+    if "max_retries" in given:
+        given["max_retries"] = _retries(given["max_retries"])
+    if "user" in given:
+        given["user"] = check_user(given["user"])
+    if "max_retry_after" in given:
+        given["max_retry_after"] = _max_retry_after(given["max_retry_after"])
+    return replace(settings, **given)
+
+
+def _retries(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"max_retries must be an int, not {type(value).__name__}")
+    if value < 0:
+        raise ConfigurationError(f"max_retries must be a whole number >= 0, got {value!r}")
+    return value
+
+
+def _max_retry_after(value: object) -> float:
+    return _seconds("max_retry_after", value, minimum=0, strict=False)
+
+
 def resolve(
     *,
     access_token: str | None = None,
     client_id: str | None = None,
     client_secret: str | None = None,
-    token_url: str = c.DEFAULT_TOKEN_URL,
+    token_url: str | None = None,
     base_url: str | None = None,
     user: str | None = None,
     api_version: str = API_VERSION,
@@ -182,20 +225,16 @@ def resolve(
     max_retry_after: float = c.DEFAULT_MAX_RETRY_AFTER_S,
 ) -> Settings:
     """Check and combine a client's options with the environment; no request is made."""
-    if isinstance(max_retries, bool) or not isinstance(max_retries, int):
-        raise TypeError(f"max_retries must be an int, not {type(max_retries).__name__}")
-    if max_retries < 0:
-        raise ConfigurationError(f"max_retries must be a whole number >= 0, got {max_retries!r}")
     if not is_header_token(_text("api_version", api_version)):
         raise ConfigurationError(f"api_version must be a version such as '2', got {api_version!r}")
     if user is None:
         user = _env(c.ENV_USER)
     return Settings(
-        base_url=_base_url(base_url),
+        base_url=_url_setting(base_url, "base_url", c.ENV_BASE_URL, c.DEFAULT_BASE_URL).rstrip("/"),
         credentials=_credentials(access_token, client_id, client_secret, token_url),
         user=check_user(user),
         api_version=api_version,
         timeout=_timeout(timeout),
-        max_retries=max_retries,
-        max_retry_after=_seconds("max_retry_after", max_retry_after, minimum=0, strict=False),
+        max_retries=_retries(max_retries),
+        max_retry_after=_max_retry_after(max_retry_after),
     )

@@ -35,4 +35,5 @@ ENV_ACCESS_TOKEN: Final = "EVENERGY_ACCESS_TOKEN"  # noqa: S105 - a variable nam
 ENV_CLIENT_ID: Final = "EVENERGY_CLIENT_ID"
 ENV_CLIENT_SECRET: Final = "EVENERGY_CLIENT_SECRET"  # noqa: S105 - a variable name
 ENV_BASE_URL: Final = "EVENERGY_BASE_URL"
+ENV_TOKEN_URL: Final = "EVENERGY_TOKEN_URL"  # noqa: S105 - a variable name
 ENV_USER: Final = "EVENERGY_USER"

@@ -179,7 +179,11 @@ _STATUS_CLASSES: dict[int, type[APIStatusError]] = {
 def _describe(response: httpx.Response, problem: ProblemDetails | None, operation: str) -> str:
     status = f"{response.status_code} {response.reason_phrase}".strip()
     if problem is not None:
-        return f"{operation}: {status}: {problem.title}: {problem.detail}"
+        # The title often restates the status ("Not found" after "404 Not Found"): say it once.
+        parts = [status, problem.title, problem.detail]
+        if (problem.title or "").casefold() == response.reason_phrase.casefold():
+            parts.remove(problem.title)
+        return f"{operation}: " + ": ".join(part for part in parts if part)
     excerpt = " ".join(body_text(response)[:_BODY_EXCERPT_CHARS].split())
     return f"{operation}: {status}" + (f": {excerpt}" if excerpt else "")
 

@@ -99,9 +99,6 @@ def page_of(items: list[T], response: httpx.Response, *, backward: bool = False)
 Cursors = dict[str, str]
 """The cursor argument of one page's request: {}, {"page_after": id} or {"page_before": id}."""
 
-Fetched = tuple[list[T], httpx.Response]
-"""A page's parsed items and the response they came in."""
-
 
 class _Walk(Generic[T]):
     """One walk through a list, forward or backward: what to ask for next, and its loop guard.
@@ -119,9 +116,6 @@ class _Walk(Generic[T]):
     def cursors(self) -> Cursors:
         """The cursor argument of the next page's request."""
         return {} if self._cursor is None else {self._param: self._cursor}
-
-    def page(self, fetched: Fetched[T]) -> Page[T]:
-        return page_of(*fetched, backward=self.backward)
 
     def items(self, page: Page[T]) -> list[T]:
         """A page's items in walking order: reversed when walking backward."""
@@ -155,7 +149,7 @@ class SyncPaginator(Generic[T]):
 
     def __init__(
         self,
-        fetch: Callable[[Cursors], Fetched[T]],
+        fetch: Callable[[Cursors], Page[T]],
         *,
         page_after: str | None = None,
         page_before: str | None = None,
@@ -172,7 +166,7 @@ class SyncPaginator(Generic[T]):
         while True:
             try:
                 with scrubbed():
-                    page = walk.page(self._fetch(walk.cursors()))
+                    page = self._fetch(walk.cursors())
             except EvEnergyError as error:
                 walk.annotate(error)
                 raise
@@ -193,7 +187,7 @@ class AsyncPaginator(Generic[T]):
 
     def __init__(
         self,
-        fetch: Callable[[Cursors], Awaitable[Fetched[T]]],
+        fetch: Callable[[Cursors], Awaitable[Page[T]]],
         *,
         page_after: str | None = None,
         page_before: str | None = None,
@@ -211,7 +205,7 @@ class AsyncPaginator(Generic[T]):
         while True:
             try:
                 with scrubbed():
-                    page = walk.page(await self._fetch(walk.cursors()))
+                    page = await self._fetch(walk.cursors())
             except EvEnergyError as error:
                 walk.annotate(error)
                 raise

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any, Generic, TypeVar
+
+import httpx
 
 from evenergy_openapi.api.cpms_providers import get_cpms_provider, list_cpms_providers
 from evenergy_openapi.api.evse_sites import get_evse_site, list_evse_sites
@@ -17,8 +20,9 @@ from evenergy_openapi.models import CPMSProvider, EVSESite
 
 from ._base_client import AsyncTransport, RequestArgs, SyncTransport
 from ._checks import check_id, check_page_size, check_user
-from ._pagination import AsyncPaginator, Cursors, Fetched, SyncPaginator
+from ._pagination import AsyncPaginator, Cursors, Page, SyncPaginator, page_of
 from ._parsing import Model, parse_list, parse_one
+from ._raw_response import RawResponse
 from ._secret import scrubbed
 
 M = TypeVar("M", bound=Model)
@@ -50,6 +54,27 @@ def _walk_start(page_after: str | None, page_before: str | None) -> dict[str, st
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _ListCall(Generic[M]):
+    """One list call, checked: what every page asks for, and where the walk starts."""
+
+    endpoint: _Endpoint[M]
+    args: dict[str, Any]
+    page_after: str | None
+    page_before: str | None
+
+    @property
+    def first_cursors(self) -> Cursors:
+        if self.page_before is not None:
+            return {"page_before": self.page_before}
+        return {} if self.page_after is None else {"page_after": self.page_after}
+
+    def parse_page(self, response: httpx.Response) -> Page[M]:
+        with scrubbed():
+            items = parse_list(self.endpoint.model, response, self.endpoint.name)
+            return page_of(items, response, backward=self.page_before is not None)
+
+
 class _Resource:
     def __init__(self, default_user: str | None) -> None:
         self._default_user = default_user
@@ -59,29 +84,60 @@ class _Resource:
         chosen = check_user(user) if user is not None else self._default_user
         return {} if chosen is None else {"ev_energy_user": chosen}
 
+    @staticmethod
+    def _list_call(
+        endpoint: _Endpoint[M], page_size: int | None, extra: dict[str, Any],
+        page_after: str | None, page_before: str | None,
+    ) -> _ListCall[M]:  # fmt: skip
+        start = _walk_start(page_after, page_before)
+        args = {"page_size": check_page_size(page_size), **extra}
+        return _ListCall(endpoint, args, **start)
+
+    def _site_list(
+        self, page_size: int | None, user: str | None, page_after: str | None,
+        page_before: str | None,
+    ) -> _ListCall[EVSESite]:  # fmt: skip
+        return self._list_call(_LIST_SITES, page_size, self._user(user), page_after, page_before)
+
+    def _site_get(self, evse_site_id: str, user: str | None) -> dict[str, Any]:
+        return {"evse_site_id": check_id("evse_site_id", evse_site_id), **self._user(user)}
+
+    def _provider_list(
+        self, page_size: int | None, page_after: str | None, page_before: str | None
+    ) -> _ListCall[CPMSProvider]:
+        return self._list_call(_LIST_PROVIDERS, page_size, {}, page_after, page_before)
+
+    @staticmethod
+    def _provider_get(cpms_provider_id: str) -> dict[str, Any]:
+        return {"cpms_provider_id": check_id("cpms_provider_id", cpms_provider_id)}
+
+
+def _parse_one(endpoint: _Endpoint[M], response: httpx.Response) -> M:
+    with scrubbed():
+        return parse_one(endpoint.model, response, endpoint.name)
+
 
 class _SyncResource(_Resource):
     def __init__(self, transport: SyncTransport) -> None:
         super().__init__(transport.core.settings.user)
         self._transport = transport
 
-    def _list(
-        self, endpoint: _Endpoint[M], page_size: int | None, extra: dict[str, Any],
-        page_after: str | None, page_before: str | None,
-    ) -> SyncPaginator[M]:  # fmt: skip
-        start = _walk_start(page_after, page_before)
-        args = {"page_size": check_page_size(page_size), **extra}
+    def _send(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> httpx.Response:
+        return self._transport.send(endpoint.name, endpoint.build(**args))
 
-        def fetch(cursors: Cursors) -> Fetched[M]:
-            response = self._transport.send(endpoint.name, endpoint.build(**args, **cursors))
-            return parse_list(endpoint.model, response, endpoint.name), response
+    def _list(self, call: _ListCall[M]) -> SyncPaginator[M]:
+        def fetch(cursors: Cursors) -> Page[M]:
+            return call.parse_page(self._send(call.endpoint, {**call.args, **cursors}))
 
-        return SyncPaginator(fetch, **start)
+        return SyncPaginator(fetch, page_after=call.page_after, page_before=call.page_before)
 
-    def _get(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> M:
-        response = self._transport.send(endpoint.name, endpoint.build(**args))
-        with scrubbed():
-            return parse_one(endpoint.model, response, endpoint.name)
+    def _raw_list(self, call: _ListCall[M]) -> RawResponse[Page[M]]:
+        response = self._send(call.endpoint, {**call.args, **call.first_cursors})
+        return RawResponse(response, lambda: call.parse_page(response))
+
+    def _raw_get(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> RawResponse[M]:
+        response = self._send(endpoint, args)
+        return RawResponse(response, lambda: _parse_one(endpoint, response))
 
 
 class _AsyncResource(_Resource):
@@ -89,23 +145,22 @@ class _AsyncResource(_Resource):
         super().__init__(transport.core.settings.user)
         self._transport = transport
 
-    def _list(
-        self, endpoint: _Endpoint[M], page_size: int | None, extra: dict[str, Any],
-        page_after: str | None, page_before: str | None,
-    ) -> AsyncPaginator[M]:  # fmt: skip
-        start = _walk_start(page_after, page_before)
-        args = {"page_size": check_page_size(page_size), **extra}
+    async def _send(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> httpx.Response:
+        return await self._transport.send(endpoint.name, endpoint.build(**args))
 
-        async def fetch(cursors: Cursors) -> Fetched[M]:
-            response = await self._transport.send(endpoint.name, endpoint.build(**args, **cursors))
-            return parse_list(endpoint.model, response, endpoint.name), response
+    def _list(self, call: _ListCall[M]) -> AsyncPaginator[M]:
+        async def fetch(cursors: Cursors) -> Page[M]:
+            return call.parse_page(await self._send(call.endpoint, {**call.args, **cursors}))
 
-        return AsyncPaginator(fetch, **start)
+        return AsyncPaginator(fetch, page_after=call.page_after, page_before=call.page_before)
 
-    async def _get(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> M:
-        response = await self._transport.send(endpoint.name, endpoint.build(**args))
-        with scrubbed():
-            return parse_one(endpoint.model, response, endpoint.name)
+    async def _raw_list(self, call: _ListCall[M]) -> RawResponse[Page[M]]:
+        response = await self._send(call.endpoint, {**call.args, **call.first_cursors})
+        return RawResponse(response, lambda: call.parse_page(response))
+
+    async def _raw_get(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> RawResponse[M]:
+        response = await self._send(endpoint, args)
+        return RawResponse(response, lambda: _parse_one(endpoint, response))
 
 
 class EvseSites(_SyncResource):
@@ -132,13 +187,40 @@ class EvseSites(_SyncResource):
         checked like ids, and giving both is a ValueError, before any request. An error raised
         while fetching a page has `page_after` or `page_before` set to that page's cursor.
         """
-        cursors = {"page_after": page_after, "page_before": page_before}
-        return self._list(_LIST_SITES, page_size, self._user(user), **cursors)
+        return self._list(self._site_list(page_size, user, page_after, page_before))
 
     def get(self, evse_site_id: str, *, user: str | None = None) -> EVSESite:
         """Retrieve one EVSE site by id; `user` overrides the client's EvEnergy-User."""
-        path = {"evse_site_id": check_id("evse_site_id", evse_site_id)}
-        return self._get(_GET_SITE, {**path, **self._user(user)})
+        return self._raw_get(_GET_SITE, self._site_get(evse_site_id, user)).parse()
+
+    @cached_property
+    def with_raw_response(self) -> EvseSitesWithRawResponse:
+        """The same operations, returning the raw response (headers, status) of each call."""
+        return EvseSitesWithRawResponse(self)
+
+
+class EvseSitesWithRawResponse:
+    """`client.evse_sites.with_raw_response`: each call returns a RawResponse to `parse()`."""
+
+    def __init__(self, sites: EvseSites) -> None:
+        self._sites = sites
+
+    def list(
+        self,
+        *,
+        page_size: int | None = None,
+        user: str | None = None,
+        page_after: str | None = None,
+        page_before: str | None = None,
+    ) -> RawResponse[Page[EVSESite]]:
+        """The response of the list's first page; `parse()` gives that Page."""
+        return self._sites._raw_list(
+            self._sites._site_list(page_size, user, page_after, page_before)
+        )
+
+    def get(self, evse_site_id: str, *, user: str | None = None) -> RawResponse[EVSESite]:
+        """The response of `get`; `parse()` gives the EVSESite."""
+        return self._sites._raw_get(_GET_SITE, self._sites._site_get(evse_site_id, user))
 
 
 class CpmsProviders(_SyncResource):
@@ -156,13 +238,39 @@ class CpmsProviders(_SyncResource):
         `page_size`, `page_after` and `page_before` are as for `EvseSites.list`; a provider's
         cursor is its code (such as "CHARGEPOINT").
         """
-        cursors = {"page_after": page_after, "page_before": page_before}
-        return self._list(_LIST_PROVIDERS, page_size, {}, **cursors)
+        return self._list(self._provider_list(page_size, page_after, page_before))
 
     def get(self, cpms_provider_id: str) -> CPMSProvider:
         """Retrieve one CPMS provider by its code (such as "CHARGEPOINT"), known or new."""
-        path = {"cpms_provider_id": check_id("cpms_provider_id", cpms_provider_id)}
-        return self._get(_GET_PROVIDER, path)
+        return self._raw_get(_GET_PROVIDER, self._provider_get(cpms_provider_id)).parse()
+
+    @cached_property
+    def with_raw_response(self) -> CpmsProvidersWithRawResponse:
+        """The same operations, returning the raw response (headers, status) of each call."""
+        return CpmsProvidersWithRawResponse(self)
+
+
+class CpmsProvidersWithRawResponse:
+    """`client.cpms_providers.with_raw_response`: each call returns a RawResponse."""
+
+    def __init__(self, providers: CpmsProviders) -> None:
+        self._providers = providers
+
+    def list(
+        self,
+        *,
+        page_size: int | None = None,
+        page_after: str | None = None,
+        page_before: str | None = None,
+    ) -> RawResponse[Page[CPMSProvider]]:
+        """The response of the list's first page; `parse()` gives that Page."""
+        call = self._providers._provider_list(page_size, page_after, page_before)
+        return self._providers._raw_list(call)
+
+    def get(self, cpms_provider_id: str) -> RawResponse[CPMSProvider]:
+        """The response of `get`; `parse()` gives the CPMSProvider."""
+        args = self._providers._provider_get(cpms_provider_id)
+        return self._providers._raw_get(_GET_PROVIDER, args)
 
 
 class AsyncEvseSites(_AsyncResource):
@@ -177,13 +285,40 @@ class AsyncEvseSites(_AsyncResource):
         page_before: str | None = None,
     ) -> AsyncPaginator[EVSESite]:
         """Iterate (`async for`) over EVSE sites lazily; as `EvseSites.list`."""
-        cursors = {"page_after": page_after, "page_before": page_before}
-        return self._list(_LIST_SITES, page_size, self._user(user), **cursors)
+        return self._list(self._site_list(page_size, user, page_after, page_before))
 
     async def get(self, evse_site_id: str, *, user: str | None = None) -> EVSESite:
         """Retrieve one EVSE site by id; as `EvseSites.get`."""
-        path = {"evse_site_id": check_id("evse_site_id", evse_site_id)}
-        return await self._get(_GET_SITE, {**path, **self._user(user)})
+        return (await self._raw_get(_GET_SITE, self._site_get(evse_site_id, user))).parse()
+
+    @cached_property
+    def with_raw_response(self) -> AsyncEvseSitesWithRawResponse:
+        """The same operations, returning the raw response (headers, status) of each call."""
+        return AsyncEvseSitesWithRawResponse(self)
+
+
+class AsyncEvseSitesWithRawResponse:
+    """`client.evse_sites.with_raw_response` of AsyncEvEnergy; as EvseSitesWithRawResponse."""
+
+    def __init__(self, sites: AsyncEvseSites) -> None:
+        self._sites = sites
+
+    async def list(
+        self,
+        *,
+        page_size: int | None = None,
+        user: str | None = None,
+        page_after: str | None = None,
+        page_before: str | None = None,
+    ) -> RawResponse[Page[EVSESite]]:
+        """The response of the list's first page; `parse()` gives that Page."""
+        return await self._sites._raw_list(
+            self._sites._site_list(page_size, user, page_after, page_before)
+        )
+
+    async def get(self, evse_site_id: str, *, user: str | None = None) -> RawResponse[EVSESite]:
+        """The response of `get`; `parse()` gives the EVSESite."""
+        return await self._sites._raw_get(_GET_SITE, self._sites._site_get(evse_site_id, user))
 
 
 class AsyncCpmsProviders(_AsyncResource):
@@ -197,10 +332,36 @@ class AsyncCpmsProviders(_AsyncResource):
         page_before: str | None = None,
     ) -> AsyncPaginator[CPMSProvider]:
         """Iterate (`async for`) over CPMS providers lazily; as `CpmsProviders.list`."""
-        cursors = {"page_after": page_after, "page_before": page_before}
-        return self._list(_LIST_PROVIDERS, page_size, {}, **cursors)
+        return self._list(self._provider_list(page_size, page_after, page_before))
 
     async def get(self, cpms_provider_id: str) -> CPMSProvider:
         """Retrieve one CPMS provider by its code; as `CpmsProviders.get`."""
-        path = {"cpms_provider_id": check_id("cpms_provider_id", cpms_provider_id)}
-        return await self._get(_GET_PROVIDER, path)
+        return (await self._raw_get(_GET_PROVIDER, self._provider_get(cpms_provider_id))).parse()
+
+    @cached_property
+    def with_raw_response(self) -> AsyncCpmsProvidersWithRawResponse:
+        """The same operations, returning the raw response (headers, status) of each call."""
+        return AsyncCpmsProvidersWithRawResponse(self)
+
+
+class AsyncCpmsProvidersWithRawResponse:
+    """`client.cpms_providers.with_raw_response` of AsyncEvEnergy; as the sync one."""
+
+    def __init__(self, providers: AsyncCpmsProviders) -> None:
+        self._providers = providers
+
+    async def list(
+        self,
+        *,
+        page_size: int | None = None,
+        page_after: str | None = None,
+        page_before: str | None = None,
+    ) -> RawResponse[Page[CPMSProvider]]:
+        """The response of the list's first page; `parse()` gives that Page."""
+        call = self._providers._provider_list(page_size, page_after, page_before)
+        return await self._providers._raw_list(call)
+
+    async def get(self, cpms_provider_id: str) -> RawResponse[CPMSProvider]:
+        """The response of `get`; `parse()` gives the CPMSProvider."""
+        args = self._providers._provider_get(cpms_provider_id)
+        return await self._providers._raw_get(_GET_PROVIDER, args)

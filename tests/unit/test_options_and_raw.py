@@ -1,0 +1,159 @@
+"""Per-call options (with_options), raw responses (with_raw_response) and the token URL setting."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+import respx
+
+from evenergy import (
+    AuthenticationError,
+    ConfigurationError,
+    EvEnergy,
+    NotFoundError,
+    Page,
+    RateLimit,
+    RawResponse,
+)
+from harness import (
+    BASE_URL,
+    CLIENT_SECRET,
+    RATE_HEADERS,
+    SITE_ID,
+    TOKEN_URL,
+    Sdk,
+    link,
+    problem,
+    site,
+)
+
+SITE_HEADERS = {"EvEnergy-Version": "2", **RATE_HEADERS}
+
+
+def test_with_options_changes_one_call_and_leaves_the_client_alone(
+    sdk: Sdk, api: respx.MockRouter, sleeps: list[float]
+) -> None:
+    route = api.get(f"/evse_sites/{SITE_ID}")
+    route.side_effect = [
+        httpx.Response(503),
+        httpx.Response(503),
+        httpx.Response(200, json=site(1)),
+    ]
+    client = sdk.client(max_retries=2)
+    patient = client.with_options(max_retries=0, timeout=60, user="user01HN2NJ9NMRZBXT1H6FT9N7735")
+    with pytest.raises(Exception, match="503"):
+        sdk.get_site(patient)
+    request = route.calls.last.request
+    assert request.headers["EvEnergy-User"] == "user01HN2NJ9NMRZBXT1H6FT9N7735"
+    assert request.extensions["timeout"]["read"] == 60
+    assert sdk.get_site(client).id == site(1)["id"]  # the original still retries (twice)
+    assert route.call_count == 3
+    assert "EvEnergy-User" not in route.calls.last.request.headers
+
+
+def test_with_options_shares_the_pool_token_cache_and_budget(
+    sdk: Sdk, api: respx.MockRouter
+) -> None:
+    tokens = api.post(TOKEN_URL).respond(200, json={"access_token": "shared-token-123"})
+    api.get(f"/evse_sites/{SITE_ID}").respond(200, json=site(1), headers=RATE_HEADERS)
+    client = sdk.client(client_id="app", client_secret=CLIENT_SECRET, token_url=TOKEN_URL)
+    derived = client.with_options(timeout=5)
+    sdk.get_site(derived)
+    sdk.get_site(client)
+    assert tokens.call_count == 1  # one token for both
+    assert derived._transport.http is client._transport.http
+    assert client.rate_limit == RateLimit(limit=1000, remaining=990)  # seen through the derived
+    sdk.run(derived.aclose()) if sdk.is_async else derived.close()  # type: ignore[union-attr]
+    assert sdk.get_site(client).id == site(1)["id"]  # closing the derived one closes nothing
+
+
+@pytest.mark.parametrize(
+    ("changes", "error"),
+    [
+        ({"timeout": float("nan")}, ConfigurationError),
+        ({"max_retries": -1}, ConfigurationError),
+        ({"max_retries": "2"}, TypeError),
+        ({"user": ""}, ValueError),
+        ({"max_retry_after": -1}, ConfigurationError),
+        ({"base_url": "https://elsewhere.test"}, TypeError),
+    ],
+)
+def test_with_options_checks_what_it_is_given(
+    sdk: Sdk, changes: dict[str, object], error: type
+) -> None:
+    with pytest.raises(error):
+        sdk.client().with_options(**changes)
+
+
+def test_raw_get_gives_status_headers_and_the_parsed_model(sdk: Sdk, api: respx.MockRouter) -> None:
+    api.get(f"/evse_sites/{SITE_ID}").respond(200, json=site(1), headers=SITE_HEADERS)
+    api.get("/cpms_providers/CHARGEPOINT").respond(
+        200, json={"id": "CHARGEPOINT", "url": f"{BASE_URL}/cpms_providers/CHARGEPOINT/",
+                   "name": "ChargePoint", "icon": None}, headers=SITE_HEADERS,
+    )  # fmt: skip
+    client = sdk.client()
+    for raw in (
+        sdk.run(client.evse_sites.with_raw_response.get(SITE_ID)),
+        sdk.run(client.cpms_providers.with_raw_response.get("CHARGEPOINT")),
+    ):
+        assert isinstance(raw, RawResponse)
+        assert raw.status_code == 200
+        assert raw.headers["EvEnergy-Version"] == "2"
+        assert raw.rate_limit == RateLimit(limit=1000, remaining=990)
+        assert isinstance(raw.http_response, httpx.Response)
+    assert raw.parse().name == "ChargePoint"
+
+
+def test_raw_list_gives_the_first_pages_response(sdk: Sdk, api: respx.MockRouter) -> None:
+    next_url = f"{BASE_URL}/evse_sites?page_after={site(2)['id']}"
+    route = api.get("/evse_sites").respond(
+        200, json=[site(1), site(2)], headers={**link(next_url), **SITE_HEADERS}
+    )
+    api.get("/cpms_providers").respond(200, json=[], headers=link())
+    client = sdk.client()
+    raw = sdk.run(client.evse_sites.with_raw_response.list(page_size=2, page_after=SITE_ID))
+    page = raw.parse()
+    assert isinstance(page, Page)
+    assert [s.id for s in page.items] == [site(1)["id"], site(2)["id"]]
+    assert page.next_cursor == site(2)["id"]
+    assert route.calls.last.request.url.params["page_after"] == SITE_ID
+    providers = sdk.run(client.cpms_providers.with_raw_response.list())
+    assert providers.parse().items == []
+
+
+def test_raw_calls_still_raise_the_sdks_errors(sdk: Sdk, api: respx.MockRouter) -> None:
+    api.get(f"/evse_sites/{SITE_ID}").respond(404, json=problem(404, "Not found", "No such site."))
+    with pytest.raises(NotFoundError) as caught:
+        sdk.run(sdk.client().evse_sites.with_raw_response.get(SITE_ID))
+    assert str(caught.value) == "get_evse_site: 404 Not Found: No such site."  # title said once
+
+
+def test_the_token_url_comes_from_the_environment(
+    sdk: Sdk, api: respx.MockRouter, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    elsewhere = "https://auth.elsewhere.test/o/token/"
+    monkeypatch.setenv("EVENERGY_TOKEN_URL", elsewhere)
+    api.post(elsewhere).respond(401, json={"error": "invalid_client"})
+    with pytest.raises(AuthenticationError, match=f"fetching a token from {elsewhere}"):
+        sdk.get_site(sdk.client(client_id="app", client_secret=CLIENT_SECRET))
+
+
+def test_an_empty_token_url_in_the_environment_is_an_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("EVENERGY_TOKEN_URL", " ")
+    with pytest.raises(ConfigurationError, match="EVENERGY_TOKEN_URL is set but empty"):
+        EvEnergy(client_id="app", client_secret=CLIENT_SECRET)
+
+
+def test_help_shows_every_option_with_its_default() -> None:
+    import pydoc
+
+    text = pydoc.render_doc(EvEnergy, renderer=pydoc.plaintext).replace("'", "")
+    for option in (
+        "access_token: str | None = None", "token_url: str | None = None",
+        "api_version: str = 2", "max_retries: int = 2", "max_retry_after: float = 60.0",
+        "http_client: httpx.Client | None = None", "with_options", "rate_limit", "base_url",
+        "evse_sites", "cpms_providers", "EVENERGY_TOKEN_URL",
+    ):  # fmt: skip
+        assert option in text, option
