@@ -21,9 +21,11 @@ def evenergy(mock_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_sites_list_all(mock_url: str) -> None:
-    result = evenergy(mock_url, "sites", "list", "--all")
+    result = evenergy(mock_url, "sites", "list", "--all", "--format", "jsonl")
     assert result.returncode == 0, result.stderr
     assert [json.loads(line) for line in result.stdout.splitlines()] == SITES
+    result = evenergy(mock_url, "sites", "list", "--all")  # piped: one JSON document
+    assert json.loads(result.stdout) == SITES
 
 
 def test_providers_get(mock_url: str) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from functools import partial
 
@@ -23,35 +25,77 @@ def run(fake: FakeEvEnergyAPI, *args: str) -> tuple[int, str, str]:
 
 
 def test_sites_list_prints_the_first_page_as_json_when_piped(fake: FakeEvEnergyAPI) -> None:
-    code, out, _ = run(fake, "sites", "list")
+    code, out, err = run(fake, "sites", "list")
     assert code == 0
     assert [s["id"] for s in json.loads(out)] == [s["id"] for s in fake.sites[:100]]
     assert fake.requests[-1].url.params["page_size"] == "100"
+    last = fake.sites[99]["id"]
+    assert (
+        err
+        == f"more sites exist: add --all to list every page, or --after {last} for the next one\n"
+    )
 
 
-def test_sites_list_all_prints_json_lines(fake: FakeEvEnergyAPI) -> None:
-    code, out, err = run(fake, "sites", "list", "--all", "--page-size", "40")
+@pytest.mark.parametrize("every_page", [[], ["--all"]])
+def test_every_format_means_the_same_with_or_without_all(
+    fake: FakeEvEnergyAPI, every_page: list[str]
+) -> None:
+    wanted = [s["id"] for s in (fake.sites if every_page else fake.sites[:40])]
+    size = ["--page-size", "40"]
+    _, out, _ = run(fake, "sites", "list", *size, *every_page, "--format", "json")
+    assert [s["id"] for s in json.loads(out)] == wanted  # one document
+    _, out, _ = run(fake, "sites", "list", *size, *every_page, "--format", "jsonl")
+    assert [json.loads(line)["id"] for line in out.splitlines()] == wanted
+    _, out, _ = run(fake, "--format", "csv", "sites", "list", *size, *every_page)
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [row["id"] for row in rows] == wanted
+    assert rows[0]["evses"] == " ".join(fake.sites[0]["evses"])
+    assert list(rows[0]) == list(fake.sites[0])  # every field, in the schema's order
+
+
+def test_every_page_is_read_with_all_and_no_progress_when_piped(fake: FakeEvEnergyAPI) -> None:
+    code, _, err = run(fake, "sites", "list", "--all", "--page-size", "40", "--format", "jsonl")
     assert code == 0
-    assert [json.loads(line)["id"] for line in out.splitlines()] == [s["id"] for s in fake.sites]
     assert len(fake.requests) == 4
     assert err == ""  # no progress line when stderr is not a terminal
 
 
-def test_a_table_for_people(fake: FakeEvEnergyAPI, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("evenergy._cli._wants_json", lambda ctx: False)
-    code, out, _ = run(fake, "providers", "list")
+def test_limit_reads_as_many_pages_as_it_takes(fake: FakeEvEnergyAPI) -> None:
+    code, out, err = run(fake, "sites", "list", "--limit", "45", "--page-size", "20")
+    assert code == 0
+    assert [s["id"] for s in json.loads(out)] == [s["id"] for s in fake.sites[:45]]
+    assert len(fake.requests) == 3
+    assert err == ""
+
+
+@pytest.mark.parametrize(
+    ("command", "columns"),
+    [
+        (["providers", "list"], ["ID", "NAME", "ICON"]),
+        (["sites", "list", "--limit", "3"], ["ID", "CPMS", "CPMS NAME", "USER CONNECTED", "EVSES"]),
+    ],
+)
+def test_a_table_for_people(fake: FakeEvEnergyAPI, command: list[str], columns: list[str]) -> None:
+    code, out, _ = run(fake, *command, "--format", "table")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].split() == ["ID", "NAME", "ICON"]
-    assert lines[1].split()[:2] == ["CHARGEPOINT", "ChargePoint"]
+    assert lines[0].split("  ")[0] == "ID"
+    assert [c.strip() for c in lines[0].split("  ") if c.strip()] == columns
+    first = fake.sites[0] if command[0] == "sites" else fake.providers[0]
+    assert lines[1].startswith(first["id"])
+    assert len(lines) == (4 if command[0] == "sites" else 3)
 
 
-def test_get_commands(fake: FakeEvEnergyAPI) -> None:
+def test_get_commands_in_every_format(fake: FakeEvEnergyAPI) -> None:
     site = fake.sites[7]
-    code, out, _ = run(fake, "--json", "sites", "get", site["id"])
+    code, out, _ = run(fake, "--format", "json", "sites", "get", site["id"])
     assert (code, json.loads(out)) == (0, site)
-    code, out, _ = run(fake, "providers", "get", "SWTCH", "--json")
+    code, out, _ = run(fake, "providers", "get", "SWTCH", "--format", "jsonl")
     assert (code, json.loads(out)["name"]) == (0, "SWTCH Energy")
+    code, out, _ = run(fake, "providers", "get", "SWTCH", "--format", "csv")
+    assert next(csv.DictReader(io.StringIO(out)))["name"] == "SWTCH Energy"
+    code, out, _ = run(fake, "sites", "get", site["id"], "--format", "table")
+    assert out.splitlines()[1].startswith(site["id"])
 
 
 def test_an_api_error_prints_title_and_detail_and_exits_1(fake: FakeEvEnergyAPI) -> None:
@@ -118,3 +162,46 @@ def test_a_bad_base_url_exits_2_with_one_line(
     assert result.stderr.startswith("error: ")
     assert len(result.stderr.strip().splitlines()) == 1
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "options",
+    [["--api-version", ""], ["--user", ""], ["--base-url", ""], ["--timeout", "nan"],
+     ["--timeout", "0"]],
+)  # fmt: skip
+def test_bad_global_options_exit_2_with_one_line(fake: FakeEvEnergyAPI, options: list[str]) -> None:
+    code, _, err = run(fake, *options, "sites", "list")
+    assert code == 2
+    assert len(err.strip().splitlines()) == 1
+    assert err.startswith("error: ")
+    assert not fake.requests
+
+
+def test_timeout_and_max_retries_reach_the_client(fake: FakeEvEnergyAPI) -> None:
+    fake.fail_next(503, times=2)
+    result = CliRunner().invoke(
+        cli, ["--timeout", "7", "--max-retries", "2", "providers", "list"], obj=fake.client
+    )
+    assert result.exit_code == 0, result.stderr
+    assert fake.requests[-1].extensions["timeout"]["read"] == 7
+
+
+def test_token_url_reaches_the_client(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EVENERGY_ACCESS_TOKEN", raising=False)
+    monkeypatch.setenv("EVENERGY_CLIENT_ID", "app")
+    monkeypatch.setenv("EVENERGY_CLIENT_SECRET", "secret-value-123")
+    fake = FakeEvEnergyAPI()
+    token_url = "https://auth.fake.test/o/token/"
+    result = CliRunner().invoke(
+        cli, ["--token-url", token_url, "providers", "list"],
+        obj=partial(fake.client, access_token=None),
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert str(fake.requests[0].url) == token_url
+
+
+def test_help_documents_the_environment() -> None:
+    result = CliRunner().invoke(cli, ["--help"])
+    for name in ("EVENERGY_ACCESS_TOKEN", "EVENERGY_CLIENT_ID", "EVENERGY_TOKEN_URL",
+                 "EVENERGY_BASE_URL", "EVENERGY_USER", "--format", "--timeout"):  # fmt: skip
+        assert name in result.stdout

@@ -163,14 +163,16 @@ def test_walks_compose_for_any_total_page_size_and_stop(total: int, size: int, s
 def test_the_cli_prints_a_command_that_completes_an_interrupted_walk() -> None:
     fake = FakeEvEnergyAPI(site_count=25, rate_limit=2)
     factory = partial(fake.client, max_retries=0)
-    first = CliRunner().invoke(cli, ["sites", "list", "--all", "--page-size", "10"], obj=factory)
+    command = ["sites", "list", "--all", "--page-size", "10", "--format", "jsonl"]
+    first = CliRunner().invoke(cli, command, obj=factory)
     assert first.exit_code == 1
     written = [json.loads(line)["id"] for line in first.stdout.splitlines()]
     assert len(written) == 20
     assert "interrupted after 20 sites were written; continue with:" in first.stderr
     command = first.stderr.split("continue with:\n", 1)[1].splitlines()[0].split()
     assert command == [
-        "evenergy", "sites", "list", "--all", "--page-size", "10", "--after", written[-1]
+        "evenergy", "sites", "list", "--all", "--page-size", "10", "--format", "jsonl",
+        "--after", written[-1],
     ]  # fmt: skip
     fake.remaining = fake.rate_limit
     second = CliRunner().invoke(cli, command[1:], obj=factory)
@@ -182,7 +184,8 @@ def test_the_cli_prints_a_command_that_completes_an_interrupted_walk() -> None:
 def test_the_cli_walks_backward_with_before() -> None:
     fake = FakeEvEnergyAPI(site_count=5)
     last = fake.sites[-1]["id"]
-    result = CliRunner().invoke(cli, ["sites", "list", "--all", "--before", last], obj=fake.client)
+    command = ["sites", "list", "--all", "--before", last, "--format", "jsonl"]
+    result = CliRunner().invoke(cli, command, obj=fake.client)
     assert result.exit_code == 0
     assert [json.loads(line)["id"] for line in result.stdout.splitlines()] == [
         s["id"] for s in fake.sites[-2::-1]
@@ -207,7 +210,8 @@ def test_ctrl_c_during_a_cli_walk_prints_how_to_continue() -> None:
         base_url = fake.sites[0]["url"].rsplit("/evse_sites", 1)[0]
         return EvEnergy(http_client=http, access_token="t", base_url=base_url, **options)
 
-    result = CliRunner().invoke(cli, ["sites", "list", "--all", "--page-size", "10"], obj=factory)
+    command = ["sites", "list", "--all", "--page-size", "10", "--format", "json"]
+    result = CliRunner().invoke(cli, command, obj=factory)
     assert result.exit_code != 0
-    assert len(result.stdout.splitlines()) == 20
+    assert len(json.loads(result.stdout)) == 20  # the JSON document was closed: still valid
     assert f"--after {fake.sites[19]['id']}" in result.stderr

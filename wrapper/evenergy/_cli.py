@@ -2,33 +2,40 @@
 
 Credentials come from the same environment variables as the client (EVENERGY_ACCESS_TOKEN, or
 EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET). Output is a table on a terminal and JSON when
-piped (or with --json); errors print the problem's title and detail and exit non-zero.
+piped, or what --format asks for; errors print one line and exit non-zero, never a traceback.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import shlex
 import sys
-from collections.abc import Callable, Iterable, Iterator
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any
 
+import attrs
 import click
+
+from evenergy_openapi.models import CPMSProvider, EVSESite
 
 from ._client import EvEnergy
 from ._exceptions import ConfigurationError, EvEnergyError
 from ._pagination import SyncPaginator
 from ._version import API_VERSION, __version__
 
-T = TypeVar("T")
 ClientFactory = Callable[..., EvEnergy]
+Columns = list[tuple[str, Callable[[Any], str]]]
 
 _ARGV = "evenergy.argv"  # the command line's arguments, kept in the root context's meta
+_FORMAT = "evenergy.format"  # the --format given at any level of the command line
 
 EXIT_API_ERROR = 1
 EXIT_BAD_INPUT = 2
+FORMATS = ("table", "json", "jsonl", "csv")
 
-SITE_COLUMNS = [
+SITE_COLUMNS: Columns = [
     ("ID", lambda s: s.id),
     ("CPMS", lambda s: s.cpms_connection or "-"),
     ("CPMS NAME", lambda s: s.cpms_connection_display_name or "-"),
@@ -38,14 +45,23 @@ SITE_COLUMNS = [
     ),
     ("EVSES", lambda s: str(len(s.evses))),
 ]
-PROVIDER_COLUMNS = [
+PROVIDER_COLUMNS: Columns = [
     ("ID", lambda p: p.id),
     ("NAME", lambda p: p.name),
     ("ICON", lambda p: p.icon or "-"),
 ]
 
+ENVIRONMENT = """\b
+Environment:
+  EVENERGY_ACCESS_TOKEN    a ready bearer token, or:
+  EVENERGY_CLIENT_ID       OAuth2 client credentials (with EVENERGY_CLIENT_SECRET)
+  EVENERGY_CLIENT_SECRET
+  EVENERGY_TOKEN_URL       where client credentials get a token (--token-url)
+  EVENERGY_BASE_URL        the API root, /v2 included (--base-url)
+  EVENERGY_USER            act as this user (--user)"""
 
-def _table(rows: Iterable[Any], columns: list[tuple[str, Callable[[Any], str]]]) -> str:
+
+def _table(rows: list[Any], columns: Columns) -> str:
     cells = [[str(get(row)) for _, get in columns] for row in rows]
     headers = [title for title, _ in columns]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
@@ -54,70 +70,139 @@ def _table(rows: Iterable[Any], columns: list[tuple[str, Callable[[Any], str]]])
     return "\n".join(lines)
 
 
-def _remember_json(ctx: click.Context, param: click.Parameter, value: bool) -> None:
-    if value:
-        ctx.meta["evenergy.json"] = True  # meta is shared by every context of the command line
+def _csv_row(values: list[Any]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(values)
+    return out.getvalue()
 
 
-def _wants_json(ctx: click.Context) -> bool:
-    return bool(ctx.meta.get("evenergy.json")) or not sys.stdout.isatty()
+def _csv_fields(model: type) -> list[str]:
+    return [f.name for f in attrs.fields(model) if f.name != "additional_properties"]
+
+
+def _csv_value(value: Any) -> Any:
+    if value is None:
+        return ""
+    return " ".join(map(str, value)) if isinstance(value, list) else value
+
+
+class _Writer:
+    """Writes items in one format as they come, so that a long walk is never held whole.
+
+    What was written stays valid when a walk breaks off: `close()` ends the JSON document.
+    """
+
+    def __init__(self, fmt: str, model: type, columns: Columns, *, many: bool) -> None:
+        self.fmt, self.model, self.columns, self.many = fmt, model, columns, many
+        self.written = 0
+        self.last_id: str | None = None
+        self._rows: list[Any] = []  # a table is laid out once every row is known
+
+    def write(self, item: Any) -> None:
+        if self.fmt == "table":
+            self._rows.append(item)
+        elif self.fmt == "jsonl":
+            click.echo(json.dumps(item.to_dict()))
+        elif self.fmt == "csv":
+            if not self.written:
+                click.echo(_csv_row(_csv_fields(self.model)), nl=False)
+            data = item.to_dict()
+            row = [_csv_value(data.get(name)) for name in _csv_fields(self.model)]
+            click.echo(_csv_row(row), nl=False)
+        elif self.many:  # one JSON array, item by item
+            click.echo(
+                ("[\n" if not self.written else ",\n") + json.dumps(item.to_dict()), nl=False
+            )
+        else:
+            click.echo(json.dumps(item.to_dict(), indent=2))
+        self.written += 1
+        self.last_id = item.id
+
+    def close(self) -> None:
+        if self.fmt == "table":
+            click.echo(_table(self._rows, self.columns))
+        elif self.fmt == "csv" and not self.written:
+            click.echo(_csv_row(_csv_fields(self.model)), nl=False)
+        elif self.fmt == "json" and self.many:
+            click.echo("\n]" if self.written else "[]")
+
+
+def _remember_format(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.meta[_FORMAT] = value  # meta is shared by every context of the command line
+
+
+def _format(ctx: click.Context) -> str:
+    chosen: str | None = ctx.meta.get(_FORMAT)
+    return chosen or ("table" if sys.stdout.isatty() else "json")
 
 
 def _client(ctx: click.Context) -> EvEnergy:
     factory: ClientFactory = ctx.obj or EvEnergy
     params = ctx.find_root().params
-    options = {"base_url": params["base_url"], "user": params["user"]}
-    given = {name: value for name, value in options.items() if value is not None}
+    names = ("base_url", "token_url", "user", "timeout", "max_retries")
+    given = {name: params[name] for name in names if params[name] is not None}
     return factory(api_version=params["api_version"], **given)
 
 
-def _walk(
-    paginator: SyncPaginator[T], noun: str, *, every_page: bool, backward: bool
-) -> Iterator[T]:
-    """Items of the first page, or of every page with a progress line on a terminal's stderr.
+def _items(
+    ctx: click.Context, paginator: SyncPaginator[Any], noun: str, *, every_page: bool,
+    limit: int | None,
+) -> Iterator[Any]:  # fmt: skip
+    """The items to print, in walking order, with progress and hints on stderr.
 
-    Items come in walking order: newest first on a backward walk, as the paginator yields them.
+    Without --all only the first page is read (and a hint says when more exist); --limit stops
+    after that many items, reading as many pages as it takes.
     """
     show = every_page and sys.stderr.isatty()
-    count = 0
+    backward = ctx.params.get("before") is not None
+    count = number = 0
     for number, page in enumerate(paginator.iter_pages(), start=1):
-        yield from reversed(page.items) if backward else page.items
-        count += len(page.items)
+        for item in reversed(page.items) if backward else page.items:
+            if count == limit:
+                return
+            yield item
+            count += 1
         if show:
             click.echo(f"\r{count} {noun} from {number} page(s)...", nl=False, err=True)
-        if not every_page:
+        more = page.previous_cursor if backward else page.next_cursor
+        if not every_page and limit is None:
+            if more is not None and page.items:
+                flag = "--before" if backward else "--after"
+                last = page.items[0 if backward else -1].id
+                click.echo(
+                    f"more {noun} exist: add --all to list every page, or {flag} {last} "
+                    "for the next one",
+                    err=True,
+                )
             break
     if show:
         click.echo(f"\r{count} {noun} from {number} page(s).   ", err=True)
 
 
 def _print_list(
-    ctx: click.Context, paginator: SyncPaginator[Any], noun: str, columns: Any, *, every_page: bool
-) -> None:
-    backward = ctx.params.get("before") is not None
-    items = _walk(paginator, noun, every_page=every_page, backward=backward)
-    if not _wants_json(ctx):
-        click.echo(_table(list(items), columns))
-    elif every_page:  # JSON lines, one item at a time: the walk never holds the whole list
-        _print_lines(ctx, items, noun)
-    else:
-        click.echo(json.dumps([item.to_dict() for item in items], indent=2))
-
-
-def _print_lines(ctx: click.Context, items: Iterator[Any], noun: str) -> None:
-    """One JSON line per item; when the walk breaks off, say how to continue it on stderr."""
-    written, last_id = 0, None
+    ctx: click.Context, paginator: SyncPaginator[Any], noun: str, model: type, columns: Columns,
+) -> None:  # fmt: skip
+    """Print a list's items; when the walk breaks off, say on stderr how to continue it."""
+    every_page, limit = ctx.params["every_page"], ctx.params["limit"]
+    writer = _Writer(_format(ctx), model, columns, many=True)
     try:
-        for item in items:
-            click.echo(json.dumps(item.to_dict()))
-            written, last_id = written + 1, item.id
+        for item in _items(ctx, paginator, noun, every_page=every_page, limit=limit):
+            writer.write(item)
     except (EvEnergyError, KeyboardInterrupt):
-        click.echo(f"interrupted after {written} {noun} were written; continue with:", err=True)
-        click.echo(f"  {_continuation(ctx, last_id)}", err=True)
+        if writer.fmt != "table":
+            writer.close()  # what was written stays a valid document
+        if every_page or limit is not None:  # a walk: say how to go on from where it stopped
+            written = 0 if writer.fmt == "table" else writer.written
+            last_id = writer.last_id if written else None
+            click.echo(f"interrupted after {written} {noun} were written; continue with:",
+                       err=True)  # fmt: skip
+            click.echo(f"  {_continuation(ctx, last_id, written)}", err=True)
         raise
+    writer.close()
 
 
-def _continuation(ctx: click.Context, last_id: str | None) -> str:
+def _continuation(ctx: click.Context, last_id: str | None, written: int) -> str:
     """The command line that goes on from the last item written (the same one if none was)."""
     argv: list[str] = ctx.meta[_ARGV]
     if last_id is None:
@@ -125,18 +210,21 @@ def _continuation(ctx: click.Context, last_id: str | None) -> str:
     kept: list[str] = []
     args = iter(argv)
     for arg in args:
-        if arg in ("--after", "--before"):
+        if arg in ("--after", "--before", "--limit"):
             next(args, None)  # and its value
-        elif not arg.startswith(("--after=", "--before=")):
+        elif not arg.startswith(("--after=", "--before=", "--limit=")):
             kept.append(arg)
     backward = ctx.params.get("before") is not None
-    return shlex.join(["evenergy", *kept, "--before" if backward else "--after", last_id])
+    kept += ["--before" if backward else "--after", last_id]
+    if ctx.params.get("limit") is not None:
+        kept += ["--limit", str(ctx.params["limit"] - written)]
+    return shlex.join(["evenergy", *kept])
 
 
-def _print_one(ctx: click.Context, item: Any, columns: Any) -> None:
-    click.echo(
-        json.dumps(item.to_dict(), indent=2) if _wants_json(ctx) else _table([item], columns)
-    )
+def _print_one(ctx: click.Context, item: Any, columns: Columns) -> None:
+    writer = _Writer(_format(ctx), type(item), columns, many=False)
+    writer.write(item)
+    writer.close()
 
 
 def _examples(*commands: str) -> str:
@@ -179,6 +267,10 @@ PAGE_SIZE = click.option(
     "--page-size", type=click.IntRange(1, 100), default=None,
     help="Items per request, 1 to 100 (default: 100, the fewest requests).",
 )  # fmt: skip
+LIMIT = click.option(
+    "--limit", type=click.IntRange(min=1), default=None, metavar="N",
+    help="Print at most N items, reading as many pages as that takes.",
+)  # fmt: skip
 AFTER = click.option(
     "--after", "after", metavar="ID", default=None,
     help="Start after the item with this id (resume a walk from the last id you have).",
@@ -190,29 +282,44 @@ BEFORE = click.option(
 ALL_PAGES = click.option(
     "--all", "every_page", is_flag=True, help="Walk every page, not just the first."
 )
-JSON_OUTPUT = click.option(
-    "--json", is_flag=True, expose_value=False, callback=_remember_json,
-    help="JSON output, even on a terminal (JSON lines with --all).",
+FORMAT = click.option(
+    "--format", "output_format", type=click.Choice(FORMATS), default=None, expose_value=False,
+    callback=_remember_format,
+    help="table (the default on a terminal), json (the default when piped: one document), "
+    "jsonl (one item per line) or csv.",
 )  # fmt: skip
+
+
+def _list_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    for option in (FORMAT, BEFORE, AFTER, LIMIT, ALL_PAGES, PAGE_SIZE):
+        command = option(command)
+    return command
 
 
 @click.group(
     cls=_Group,
     epilog=_examples(
         "sites list",
-        "sites list --all --json > sites.jsonl",
+        "sites list --all --format jsonl > sites.jsonl",
         "sites get site01JX2SZ0WAFTDYVYY0JRAYREY7",
-        "--base-url http://127.0.0.1:4010 providers list",
-    ),
+        "--base-url http://127.0.0.1:8080/v2 providers list",
+    )
+    + "\n\n"
+    + ENVIRONMENT,
 )
 @click.option("--base-url", envvar="EVENERGY_BASE_URL", help="API root, /v2 included.")
+@click.option("--token-url", envvar="EVENERGY_TOKEN_URL", help="OAuth2 token endpoint.")
 @click.option("--user", envvar="EVENERGY_USER", help="Act as this user (EvEnergy-User).")
 @click.option("--api-version", default=API_VERSION, show_default=True, help="EvEnergy-Version.")
-@JSON_OUTPUT
+@click.option("--timeout", type=float, default=None, help="Seconds per request (default: 20).")
+@click.option(
+    "--max-retries", type=click.IntRange(min=0), default=None, help="Retries (default: 2)."
+)
+@FORMAT
 @click.version_option(
     __version__, prog_name="evenergy", message=f"%(prog)s %(version)s (API v{API_VERSION})"
 )
-def cli(base_url: str | None, user: str | None, api_version: str) -> None:
+def cli(**options: Any) -> None:
     """Read ev.energy EVSE sites and CPMS providers.
 
     Credentials: EVENERGY_ACCESS_TOKEN, or EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET.
@@ -230,35 +337,30 @@ def sites() -> None:
     "list",
     epilog=_examples(
         "sites list",
-        "sites list --all --json | jq -r .id",
-        "sites list --all --after site01JX2SZ0WAFTDYVYY0JRAYREY7 >> sites.jsonl",
+        "sites list --all --format jsonl | jq -r .id",
+        "sites list --all --format jsonl --after site01JX2SZ0WAFTDYVYY0JRAYREY7 >> sites.jsonl",
+        "sites list --limit 10 --format csv",
     ),
 )
-@PAGE_SIZE
-@ALL_PAGES
-@AFTER
-@BEFORE
-@JSON_OUTPUT
+@_list_options
 @click.pass_context
-def sites_list(
-    ctx: click.Context, page_size: int | None, every_page: bool, after: str | None,
-    before: str | None,
-) -> None:  # fmt: skip
-    """List EVSE sites: the first page, or every page with --all (JSON lines when piped).
+def sites_list(ctx: click.Context, /, **options: Any) -> None:
+    """List EVSE sites: the first page, every page with --all, or --limit N of them.
 
-    An interrupted --all walk (an API error, Ctrl-C) exits non-zero and prints on stderr the
-    command that continues it.
+    An interrupted walk (an API error, Ctrl-C) exits non-zero and prints on stderr the command
+    that continues it; what was written stays valid in every format.
     """
     with _client(ctx) as client:
         paginator = client.evse_sites.list(
-            page_size=page_size, page_after=after, page_before=before
-        )
-        _print_list(ctx, paginator, "sites", SITE_COLUMNS, every_page=every_page)
+            page_size=options["page_size"], page_after=options["after"],
+            page_before=options["before"],
+        )  # fmt: skip
+        _print_list(ctx, paginator, "sites", EVSESite, SITE_COLUMNS)
 
 
 @sites.command("get", epilog=_examples("sites get site01JX2SZ0WAFTDYVYY0JRAYREY7"))
 @click.argument("site_id")
-@JSON_OUTPUT
+@FORMAT
 @click.pass_context
 def sites_get(ctx: click.Context, site_id: str) -> None:
     """Show one EVSE site."""
@@ -271,28 +373,25 @@ def providers() -> None:
     """CPMS providers: the charge-point management systems ev.energy integrates with."""
 
 
-@providers.command("list", epilog=_examples("providers list", "providers list --json"))
-@PAGE_SIZE
-@ALL_PAGES
-@AFTER
-@BEFORE
-@JSON_OUTPUT
+@providers.command(
+    "list",
+    epilog=_examples("providers list", "providers list --format json", "providers list --all"),
+)
+@_list_options
 @click.pass_context
-def providers_list(
-    ctx: click.Context, page_size: int | None, every_page: bool, after: str | None,
-    before: str | None,
-) -> None:  # fmt: skip
-    """List CPMS providers: the first page, or every page with --all (as `sites list`)."""
+def providers_list(ctx: click.Context, /, **options: Any) -> None:
+    """List CPMS providers: the first page, every page with --all, or --limit N (as sites)."""
     with _client(ctx) as client:
         paginator = client.cpms_providers.list(
-            page_size=page_size, page_after=after, page_before=before
-        )
-        _print_list(ctx, paginator, "providers", PROVIDER_COLUMNS, every_page=every_page)
+            page_size=options["page_size"], page_after=options["after"],
+            page_before=options["before"],
+        )  # fmt: skip
+        _print_list(ctx, paginator, "providers", CPMSProvider, PROVIDER_COLUMNS)
 
 
 @providers.command("get", epilog=_examples("providers get CHARGEPOINT"))
 @click.argument("provider_id")
-@JSON_OUTPUT
+@FORMAT
 @click.pass_context
 def providers_get(ctx: click.Context, provider_id: str) -> None:
     """Show one CPMS provider by its code."""
