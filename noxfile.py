@@ -284,7 +284,14 @@ def docs(session: nox.Session) -> None:
 
 
 @nox.session
+def serve_fake(session: nox.Session) -> None:
+    """Serve evenergy.testing's fake API on loopback (scripts/mock --fake); Ctrl-C stops it."""
+    session.install(*CONSTRAINTS, "--reinstall-package", "evenergy", ".")
+    session.run("python", "-m", "evenergy.testing", "serve", *session.posargs)
+
+
+@nox.session
 def demo(session: nox.Session) -> None:
-    """Start the mock, list every EVSE site and CPMS provider through evenergy, stop the mock."""
+    """A tour of the SDK and its CLI against the fake API served on loopback."""
     session.install(*CONSTRAINTS, "--reinstall-package", "evenergy", ".")
     session.run("python", "scripts/demo.py", *session.posargs, env={"PYTHONPATH": "scripts"})

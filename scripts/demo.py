@@ -1,4 +1,8 @@
-"""List every EVSE site and CPMS provider of the local mock through evenergy and its CLI."""
+"""A tour of evenergy against a local fake of the API: a walk over pages, a 404, the budget.
+
+The fake (evenergy.testing) is served over HTTP on loopback, so the client and the CLI talk to
+it exactly as they talk to the API.
+"""
 
 from __future__ import annotations
 
@@ -6,42 +10,53 @@ import os
 import subprocess
 import sys
 
-from evenergy import EvEnergy, EvEnergyError
-from mock_server import MockServerError, running
+from evenergy import EvEnergy, EvEnergyError, NotFoundError, RateLimitError
+from evenergy.testing import FakeEvEnergyAPI, FakeServer, serve
+
+SITES = 250
+BUDGET = 8  # requests per "hour": small, so that the demo reaches the end of it
 
 
-def show(base_url: str) -> None:
-    # Prism checks only that a bearer token is present; the live API needs a real one.
-    with EvEnergy(access_token="demo-token", base_url=base_url) as client:
-        print(f"EVSE sites at {base_url}")
-        print(f"  {'id':<30} {'CPMS connection':<16} {'CPMS name':<16} EVSEs")
-        for site in client.evse_sites.list():
+def show(server: FakeServer) -> None:
+    env = server.environment()
+    with EvEnergy(base_url=server.base_url, access_token=env["EVENERGY_ACCESS_TOKEN"]) as client:
+        print(f"Walking {SITES} EVSE sites at {server.base_url}, 100 a page:")
+        for number, page in enumerate(client.evse_sites.list().iter_pages(), start=1):
+            budget = page.rate_limit
+            left = f"{budget.remaining} of {budget.limit} requests left" if budget else ""
             print(
-                f"  {site.id:<30} {site.cpms_connection or '-':<16} "
-                f"{site.cpms_connection_display_name or '-':<16} {len(site.evses)}"
+                f"  page {number}: {len(page.items)} sites, next cursor {page.next_cursor}; {left}"
             )
-        print("\nCPMS providers")
-        print(f"  {'id':<16} name")
-        for provider in client.cpms_providers.list():
-            print(f"  {provider.id:<16} {provider.name}")
-        if client.rate_limit is not None:
-            limit = client.rate_limit
-            print(f"\nRate limit: {limit.remaining} of {limit.limit} requests left this hour")
+        try:
+            client.evse_sites.get("site01AAAAAAAAAAAAAAAAAAAAAAAA")
+        except NotFoundError as error:
+            print(f"\nA site that does not exist: {error}")
+        print("\nSpending the rest of the budget:")
+        try:
+            while True:
+                client.cpms_providers.get("CHARGEPOINT")
+                if client.rate_limit is not None:
+                    print(f"  {client.rate_limit.remaining} requests left")
+        except RateLimitError as error:
+            print(f"  then {error.status_code}: come back in {error.retry_after:g} s")
 
 
-def show_cli(base_url: str) -> None:
-    env = {**os.environ, "EVENERGY_ACCESS_TOKEN": "demo-token", "EVENERGY_BASE_URL": base_url}
-    for command in (["sites", "list"], ["providers", "get", "CHARGEPOINT"]):
+def show_cli(server: FakeServer) -> None:
+    env = {**os.environ, **server.environment()}
+    server.fake.remaining = server.fake.rate_limit  # a new hour
+    for command in (["sites", "list", "--limit", "5", "--format", "table"],
+                    ["providers", "get", "CHARGEPOINT"]):  # fmt: skip
         print(f"\n$ evenergy {' '.join(command)}", flush=True)
         subprocess.run([sys.executable, "-m", "evenergy", *command], env=env, check=True)
 
 
 def main() -> int:
+    fake = FakeEvEnergyAPI(site_count=SITES, rate_limit=BUDGET)
     try:
-        with running() as base_url:
-            show(base_url)
-            show_cli(base_url)
-    except (MockServerError, EvEnergyError, subprocess.CalledProcessError) as error:
+        with serve(fake) as server:
+            show(server)
+            show_cli(server)
+    except (EvEnergyError, subprocess.CalledProcessError) as error:
         print(f"demo failed: {error}", file=sys.stderr)
         return 1
     return 0

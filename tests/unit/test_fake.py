@@ -16,7 +16,7 @@ from evenergy import (
     NotFoundError,
     RateLimitError,
 )
-from evenergy.testing import FakeEvEnergyAPI, make_provider, make_site
+from evenergy.testing import FAKE_ACCESS_TOKEN, FakeEvEnergyAPI, make_provider, make_site
 from harness import SITE_ID
 
 
@@ -32,7 +32,9 @@ def test_walks_every_site_in_pages() -> None:
 
 def request(url: str) -> httpx.Request:
     return httpx.Request(
-        "GET", f"https://api.ev.energy/v2{url}", headers={"Authorization": "Bearer t"}
+        "GET",
+        f"https://api.ev.energy/v2{url}",
+        headers={"Authorization": f"Bearer {FAKE_ACCESS_TOKEN}"},
     )
 
 
@@ -57,7 +59,7 @@ def test_unknown_ids_are_404_problems() -> None:
 
 def test_gets_seeded_sites_and_providers() -> None:
     site = make_site(cpms_connection="SWTCH")
-    fake = FakeEvEnergyAPI(sites=[site], providers=[make_provider("EVCONNECT", "EV Connect")])
+    fake = FakeEvEnergyAPI(sites=[site], providers=[make_provider("EVCONNECT", name="EV Connect")])
     with fake.client() as client:
         assert client.evse_sites.get(site["id"]).to_dict() == site
         assert client.cpms_providers.get("EVCONNECT").name == "EV Connect"
@@ -81,16 +83,19 @@ def test_rate_limit_headers_count_down_and_a_spent_budget_is_429() -> None:
     assert caught.value.retry_after == 3600
 
 
-def test_faults_on_request_exercise_retries(monkeypatch: pytest.MonkeyPatch) -> None:
-    waited: list[float] = []
-    monkeypatch.setattr("evenergy._base_client._sleep", waited.append)
+def test_faults_on_request_exercise_retries_without_sleeping(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    slept: list[float] = []
+    monkeypatch.setattr("evenergy._base_client._sleep", slept.append)
     fake = FakeEvEnergyAPI()
     fake.fail_next(429, retry_after=2)
     fake.fail_next(503)
     with fake.client() as client:
         assert len(list(client.cpms_providers.list())) == 2
-    assert waited[0] == 2.0
-    assert len(waited) == 2
+    assert fake.waits[0] == 2.0
+    assert len(fake.waits) == 2
+    assert slept == []  # recorded, not slept
     fake.fail_next(503, times=3)
     with fake.client() as client, pytest.raises(InternalServerError):
         list(client.cpms_providers.list())

@@ -10,7 +10,7 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from evenergy.testing import FakeEvEnergyAPI
+from evenergy.testing import FAKE_ACCESS_TOKEN, FakeEvEnergyAPI
 from spec_examples import SPEC_URI, load_spec, resolve
 
 SPEC = load_spec()
@@ -18,7 +18,7 @@ REGISTRY: Registry[Any] = Registry().with_resource(
     SPEC_URI, Resource.from_contents(SPEC, default_specification=DRAFT202012)
 )
 BASE = "https://api.ev.energy/v2"
-TOKEN = {"Authorization": "Bearer t", "EvEnergy-Version": "2"}
+TOKEN = {"Authorization": f"Bearer {FAKE_ACCESS_TOKEN}", "EvEnergy-Version": "2"}
 
 
 def fits(value: Any, pointer: str) -> list[str]:
@@ -110,3 +110,13 @@ def test_the_checker_catches_a_drift() -> None:
     broken = httpx.Response(200, json=[{"id": "X"}], headers={"Content-Type": "application/json"})
     with pytest.raises(AssertionError):
         check(request, broken)
+
+
+def test_the_fakes_id_patterns_are_the_specs() -> None:
+    from evenergy.testing._data import PROVIDER_ID_PATTERN, SITE_ID_PATTERN
+    from spec_examples import load_spec
+
+    components = load_spec()["components"]
+    assert components["schemas"]["EVSESite"]["properties"]["id"]["pattern"] == SITE_ID_PATTERN
+    provider_id = components["parameters"]["CpmsProviderId"]["schema"]["pattern"]
+    assert provider_id == PROVIDER_ID_PATTERN

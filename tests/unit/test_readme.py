@@ -35,7 +35,8 @@ def test_the_package_index_page_has_no_relative_links() -> None:
 @pytest.mark.parametrize("code", BLOCKS, ids=[f"block{i}" for i in range(len(BLOCKS))])
 def test_readme_example_runs(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("EVENERGY_ACCESS_TOKEN", "readme-token")
-    fake = FakeEvEnergyAPI(sites=[{**make_site(), "id": README_SITE}, make_site(), make_site()])
+    sites = [make_site(id=README_SITE), make_site(), make_site()]
+    fake = FakeEvEnergyAPI(sites=sites, access_token=None)  # the examples show "..."
     with respx.mock(assert_all_called=False) as router:
         router.route(host="api.ev.energy").mock(side_effect=fake.handle)
         exec(compile(code, str(README), "exec"), {"__name__": "readme_example"})  # noqa: S102

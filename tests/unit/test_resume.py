@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from evenergy import RateLimitError
 from evenergy._cli import cli
-from evenergy.testing import FakeEvEnergyAPI, make_provider
+from evenergy.testing import FAKE_ACCESS_TOKEN, FakeEvEnergyAPI, make_provider
 from harness import BASE_URL, Sdk, link, site
 
 
@@ -208,7 +208,8 @@ def test_ctrl_c_during_a_cli_walk_prints_how_to_continue() -> None:
 
         http = httpx.Client(transport=httpx.MockTransport(interrupted_on_the_third_page))
         base_url = fake.sites[0]["url"].rsplit("/evse_sites", 1)[0]
-        return EvEnergy(http_client=http, access_token="t", base_url=base_url, **options)
+        return EvEnergy(http_client=http, access_token=FAKE_ACCESS_TOKEN, base_url=base_url,
+                        **options)  # fmt: skip
 
     command = ["sites", "list", "--all", "--page-size", "10", "--format", "json"]
     result = CliRunner().invoke(cli, command, obj=factory)

@@ -13,71 +13,49 @@ from urllib.parse import unquote, unquote_plus
 
 import httpx
 
-from .._client import AsyncEvEnergy, EvEnergy
-from .._config import ClientOptions
-from .._constants import DEFAULT_BASE_URL, DEFAULT_TOKEN_URL, MAX_PAGE_SIZE, MIN_PAGE_SIZE
+from evenergy_openapi.models import CPMSProvider, EVSESite
 
-_CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+from .._client import AsyncEvEnergy, EvEnergy
+from .._constants import DEFAULT_TOKEN_URL, MAX_PAGE_SIZE, MIN_PAGE_SIZE
+from ._data import FAKE_BASE_URL, checked, make_provider, make_site
+
 _DEFAULT_PAGE_SIZE = 25  # the API's own default, when a request names none
 _LAST = "<about:blank>"
-_PROVIDER_NAMES = {"CHARGEPOINT": "ChargePoint", "SWTCH": "SWTCH Energy"}
-FAKE_BASE_URL = DEFAULT_BASE_URL  # the fake answers on the live API's URLs
+FAKE_ACCESS_TOKEN = "fake-access-token"  # noqa: S105 - the fake's own token
+"""The bearer token the fake accepts by default (and gives its own clients)."""
 
-
-def _ulid(rng: random.Random) -> str:
-    return "01" + "".join(rng.choice(_CROCKFORD) for _ in range(24))
-
-
-def make_site(
-    rng: random.Random | None = None, *, cpms_connection: str | None = "CHARGEPOINT", evses: int = 2
-) -> dict[str, Any]:
-    """A realistic EVSE site, as the API would send it (a JSON-ready dict)."""
-    rng = rng or random.Random()
-    site_id = f"site{_ulid(rng)}"
-    return {
-        "id": site_id,
-        "url": f"{FAKE_BASE_URL}/evse_sites/{site_id}",
-        "evses": [f"{FAKE_BASE_URL}/evses/evse{_ulid(rng)}" for _ in range(evses)],
-        "cpms_connection": cpms_connection,
-        "cpms_connection_display_name": _PROVIDER_NAMES.get(cpms_connection or "", cpms_connection),
-        "user_connected": None,
-    }
-
-
-def make_provider(provider_id: str, name: str | None = None) -> dict[str, Any]:
-    """A CPMS provider, as the API would send it (a JSON-ready dict)."""
-    return {
-        "id": provider_id,
-        "url": f"{FAKE_BASE_URL}/cpms_providers/{provider_id}/",
-        "name": name or _PROVIDER_NAMES.get(provider_id, provider_id.title()),
-        "icon": None,
-    }
+Fault = int | type[httpx.TransportError]
+"""What `fail_next` injects: an HTTP status, or an httpx error such as httpx.ConnectError or
+httpx.ReadTimeout (raised by the in-process transport; served over HTTP, a dropped connection or
+a request left unanswered)."""
 
 
 @dataclass(frozen=True)
 class _Fault:
-    status: int
+    fault: Fault
     retry_after: int | None
 
 
 class FakeEvEnergyAPI:
     """A fake ev.energy API on these four endpoints, for tests that must run offline.
 
-    It behaves like the real API where a client can tell: Link-header pagination with
+    It behaves like the real API where a client can tell: Link-header pagination both ways with
     `page_size` limits (1 to 100, default 25; 400 problem details outside them), 404 problem
-    details for unknown ids, 401 without a bearer token, 400 for an API version other than 2,
-    the rate-limit headers on every response (a 429 with Retry-After once the budget is spent),
-    and the client-credentials token endpoint. Faults can be queued with `fail_next` to test how
-    your code handles 429 and 503.
+    details for unknown ids, 401 without the right bearer token, 400 for an API version other
+    than 2, the rate-limit headers on every response (a 429 with Retry-After once the budget is
+    spent), and the client-credentials token endpoint. Faults can be queued with `fail_next`:
+    statuses (429, 503, ...), dropped connections and timeouts.
 
         fake = FakeEvEnergyAPI(site_count=120)
         with fake.client() as client:
             assert len(list(client.evse_sites.list())) == 120
 
-    `sites` and `providers` take API-shaped dicts (see `make_site`, `make_provider`); by default
+    `sites` and `providers` take API-shaped dicts (see `make_site`, `make_provider`), checked
+    against the schema here: one that does not fit is a ValueError naming the field. By default
     the fake makes `site_count` realistic sites from `seed`, and the two providers of today.
-    The token endpoint accepts any client id and secret, or only the pairs in
-    `client_credentials` when given. Every request it answers is kept in `requests`.
+    Bearer tokens: `access_token` (FAKE_ACCESS_TOKEN by default; None accepts any) and those its
+    token endpoint issued. The token endpoint accepts any client id and secret, or only the pairs
+    in `client_credentials` when given. Every request it answers is kept in `requests`.
     """
 
     def __init__(
@@ -88,68 +66,83 @@ class FakeEvEnergyAPI:
         site_count: int = 3,
         seed: int = 0,
         rate_limit: int = 1000,
+        access_token: str | None = FAKE_ACCESS_TOKEN,
         client_credentials: Mapping[str, str] | None = None,
     ) -> None:
         rng = random.Random(seed)
         connections = ["CHARGEPOINT", "SWTCH", None]
         self.sites: list[dict[str, Any]] = (
-            [dict(s) for s in sites]
+            [checked(EVSESite, s) for s in sites]
             if sites is not None
-            else [make_site(rng, cpms_connection=connections[i % 3]) for i in range(site_count)]
+            else [make_site(rng=rng, cpms_connection=connections[i % 3]) for i in range(site_count)]
         )
         self.providers: list[dict[str, Any]] = (
-            [dict(p) for p in providers]
+            [checked(CPMSProvider, p) for p in providers]
             if providers is not None
             else [make_provider("CHARGEPOINT"), make_provider("SWTCH")]
         )
+        self.access_token = access_token
         self.client_credentials = dict(client_credentials) if client_credentials else None
         self.rate_limit = rate_limit
         self.remaining = rate_limit
         self.requests: list[httpx.Request] = []
+        self.waits: list[float] = []
+        """The waits between retries of the fake's clients (which do not really sleep)."""
+        self._issued: set[str] = set()
         self._faults: deque[_Fault] = deque()
         self._lock = threading.Lock()
 
     # Setting up a test.
 
     def fail_next(
-        self, status: int = 503, *, times: int = 1, retry_after: int | None = None
+        self, fault: Fault = 503, *, times: int = 1, retry_after: int | None = None
     ) -> None:
-        """Answer the next `times` API requests with `status` (429 and 503 take `retry_after`)."""
+        """Answer the next `times` API requests with `fault`.
+
+        A status (429 and 503 take `retry_after`), or an httpx error class such as
+        httpx.ConnectError or httpx.ReadTimeout.
+        """
         with self._lock:
-            self._faults.extend(_Fault(status, retry_after) for _ in range(times))
+            self._faults.extend(_Fault(fault, retry_after) for _ in range(times))
 
     def transport(self) -> httpx.MockTransport:
         """An httpx transport (sync and async) that answers every request from this fake."""
         return httpx.MockTransport(self.handle)
 
-    def client(self, **options: Any) -> EvEnergy:
-        """An EvEnergy wired to this fake; options as for EvEnergy (a token is filled in).
+    def client(self, *, real_sleep: bool = False, **options: Any) -> EvEnergy:
+        """An EvEnergy wired to this fake; options as for EvEnergy (its token is filled in).
 
-        Closing it closes the httpx client it was given here.
+        Retries do not really wait unless `real_sleep`: each wait is recorded in `waits`.
+        Closing the client closes the httpx client it was given here.
         """
-        client = EvEnergy(
-            http_client=httpx.Client(transport=self.transport()), **self._options(options)
-        )
+        http = httpx.Client(transport=self.transport())
+        client = EvEnergy(http_client=http, **self._options(options))
         client._transport.owns_http = True
+        if not real_sleep:
+            client._transport.sleep = self.waits.append
         return client
 
-    def async_client(self, **options: Any) -> AsyncEvEnergy:
-        """An AsyncEvEnergy wired to this fake; options as for AsyncEvEnergy."""
+    def async_client(self, *, real_sleep: bool = False, **options: Any) -> AsyncEvEnergy:
+        """An AsyncEvEnergy wired to this fake; as `client`."""
         http = httpx.AsyncClient(transport=self.transport())
         client = AsyncEvEnergy(http_client=http, **self._options(options))
         client._transport.owns_http = True
+        if not real_sleep:
+            client._transport.sleep = self._record_wait
         return client
 
-    @staticmethod
-    def _options(options: Mapping[str, Any]) -> ClientOptions:
+    async def _record_wait(self, delay: float) -> None:
+        self.waits.append(delay)
+
+    def _options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         merged: dict[str, Any] = {
             "base_url": FAKE_BASE_URL,
             "token_url": DEFAULT_TOKEN_URL,
             **options,
         }
         if not {"access_token", "client_id", "client_secret"} & merged.keys():
-            merged["access_token"] = "fake-access-token"  # noqa: S105 - a fake's token
-        return merged  # type: ignore[return-value]
+            merged["access_token"] = self.access_token or FAKE_ACCESS_TOKEN
+        return merged
 
     # Answering requests.
 
@@ -193,21 +186,27 @@ class FakeEvEnergyAPI:
         if not client_id or not secret or (known is not None and known.get(client_id) != secret):
             return httpx.Response(401, json={"error": "invalid_client"})
         token = f"fake-token-for-{client_id}"
+        self._issued.add(token)
         return httpx.Response(
             200, json={"access_token": token, "token_type": "Bearer", "expires_in": 36000}
         )
 
     def _api(self, request: httpx.Request) -> httpx.Response:
-        if not request.headers.get("Authorization", "").startswith("Bearer "):
+        scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+        if scheme != "Bearer" or not token:
             return self._problem(
                 401, "Unauthorized", "Authentication credentials were not provided."
             )
+        if self.access_token is not None and token not in (self.access_token, *self._issued):
+            return self._problem(401, "Unauthorized", "Invalid token.")
         if self._faults:
             fault = self._faults.popleft()
+            if not isinstance(fault.fault, int):
+                raise fault.fault("fail_next asked for it", request=request)
             extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
-            if fault.status == 429 and "Retry-After" not in extra:
+            if fault.fault == 429 and "Retry-After" not in extra:
                 extra["Retry-After"] = "1"
-            return self._problem(fault.status, "Injected fault", "fail_next asked for it.",
+            return self._problem(fault.fault, "Injected fault", "fail_next asked for it.",
                                  headers=extra)  # fmt: skip
         if self.remaining <= 0:
             return self._problem(429, "Too Many Requests", "Request was rate limited.",
