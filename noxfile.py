@@ -274,13 +274,14 @@ def bench(session: nox.Session) -> None:
 
 @nox.session
 def docs(session: nox.Session) -> None:
-    """The API reference, from the docstrings, into reports/docs/ (any warning fails it)."""
+    """The docs into reports/docs/: the guide, the CLI and the API reference (warnings fail it)."""
     install_group(session, "docs", project=True)
     output = ROOT / "reports" / "docs"
     shutil.rmtree(output, ignore_errors=True)
     session.run("python", "-W", "error", "-m", "pdoc", "evenergy", "evenergy.testing",
                 "-o", str(output))  # fmt: skip
-    session.log(f"API reference: {output / 'index.html'}")
+    session.run("python", "-W", "error", "scripts/docs_pages.py", str(output))
+    session.log(f"docs: {output / 'index.html'}")
 
 
 @nox.session
