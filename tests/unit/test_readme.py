@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -42,3 +43,34 @@ def test_readme_example_runs(code: str, monkeypatch: pytest.MonkeyPatch) -> None
         exec(compile(code, str(README), "exec"), {"__name__": "readme_example"})  # noqa: S102
     if "FakeEvEnergyAPI" not in code:  # an example of evenergy.testing brings its own fake
         assert fake.requests, "the example talked to the API"
+
+
+SHELL_COMMANDS = [
+    line.split("#")[0].strip()
+    for block in re.findall(r"```sh\n(.*?)```", README.read_text(), flags=re.DOTALL)
+    for line in block.splitlines()
+    if line.startswith("evenergy ")
+]
+
+
+def test_the_readme_has_cli_examples() -> None:
+    assert len(SHELL_COMMANDS) >= 8
+
+
+@pytest.mark.parametrize("command", SHELL_COMMANDS)
+def test_readme_cli_example_runs_against_the_served_fake(
+    command: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from click.testing import CliRunner
+
+    from evenergy._cli import cli
+    from evenergy.testing import serve
+
+    fake = FakeEvEnergyAPI(sites=[make_site(id=README_SITE), *(make_site() for _ in range(120))])
+    with serve(fake) as server:
+        for name, value in server.environment().items():
+            monkeypatch.setenv(name, value)
+        words = re.split(r"\s[|>]", command)[0].replace("http://127.0.0.1:8080/v2", server.base_url)
+        result = CliRunner().invoke(cli, shlex.split(words)[1:])
+    assert result.exit_code == 0, f"{command}: {result.stderr}"
+    assert result.stdout
