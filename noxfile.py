@@ -189,6 +189,8 @@ def build(session: nox.Session) -> None:
                         external=True)  # fmt: skip
             session.run(str(venv / "bin" / "evenergy"), "--help", external=True, silent=True)
             session.run(python, "-m", "evenergy", "--help", external=True, silent=True)
+            session.run(python, "-m", "evenergy.testing", "serve", "--help", external=True,
+                        silent=True)  # fmt: skip
     session.log(f"built and checked {sdist.name} and {wheel.name}")
 
 
