@@ -268,7 +268,7 @@ def bench(session: nox.Session) -> None:
 
     `nox -s bench -- --smoke` runs tiny sizes; `-- --compare reports/bench/old.json` compares.
     """
-    install_group(session, "bench", project=True)
+    session.install(*CONSTRAINTS, "--reinstall-package", "evenergy", ".")
     session.run(
         "python", "tests/benchmarks/run.py", *session.posargs, env={"PYTHONPATH": "scripts"}
     )

@@ -165,7 +165,7 @@ class SyncPaginator(Generic[T]):
         walk: _Walk[T] = _Walk(self._after, self._before)
         while True:
             try:
-                with scrubbed():
+                with scrubbed:
                     page = self._fetch(walk.cursors())
             except EvEnergyError as error:
                 walk.annotate(error)
@@ -204,7 +204,7 @@ class AsyncPaginator(Generic[T]):
         walk: _Walk[T] = _Walk(self._after, self._before)
         while True:
             try:
-                with scrubbed():
+                with scrubbed:
                     page = await self._fetch(walk.cursors())
             except EvEnergyError as error:
                 walk.annotate(error)

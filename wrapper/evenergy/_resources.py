@@ -70,7 +70,7 @@ class _ListCall(Generic[M]):
         return {} if self.page_after is None else {"page_after": self.page_after}
 
     def parse_page(self, response: httpx.Response) -> Page[M]:
-        with scrubbed():
+        with scrubbed:
             items = parse_list(self.endpoint.model, response, self.endpoint.name)
             return page_of(items, response, backward=self.page_before is not None)
 
@@ -113,7 +113,7 @@ class _Resource:
 
 
 def _parse_one(endpoint: _Endpoint[M], response: httpx.Response) -> M:
-    with scrubbed():
+    with scrubbed:
         return parse_one(endpoint.model, response, endpoint.name)
 
 
@@ -191,7 +191,7 @@ class EvseSites(_SyncResource):
 
     def get(self, evse_site_id: str, *, user: str | None = None) -> EVSESite:
         """Retrieve one EVSE site by id; `user` overrides the client's EvEnergy-User."""
-        return self._raw_get(_GET_SITE, self._site_get(evse_site_id, user)).parse()
+        return _parse_one(_GET_SITE, self._send(_GET_SITE, self._site_get(evse_site_id, user)))
 
     @cached_property
     def with_raw_response(self) -> EvseSitesWithRawResponse:
@@ -242,7 +242,8 @@ class CpmsProviders(_SyncResource):
 
     def get(self, cpms_provider_id: str) -> CPMSProvider:
         """Retrieve one CPMS provider by its code (such as "CHARGEPOINT"), known or new."""
-        return self._raw_get(_GET_PROVIDER, self._provider_get(cpms_provider_id)).parse()
+        args = self._provider_get(cpms_provider_id)
+        return _parse_one(_GET_PROVIDER, self._send(_GET_PROVIDER, args))
 
     @cached_property
     def with_raw_response(self) -> CpmsProvidersWithRawResponse:
@@ -289,7 +290,8 @@ class AsyncEvseSites(_AsyncResource):
 
     async def get(self, evse_site_id: str, *, user: str | None = None) -> EVSESite:
         """Retrieve one EVSE site by id; as `EvseSites.get`."""
-        return (await self._raw_get(_GET_SITE, self._site_get(evse_site_id, user))).parse()
+        args = self._site_get(evse_site_id, user)
+        return _parse_one(_GET_SITE, await self._send(_GET_SITE, args))
 
     @cached_property
     def with_raw_response(self) -> AsyncEvseSitesWithRawResponse:
@@ -336,7 +338,8 @@ class AsyncCpmsProviders(_AsyncResource):
 
     async def get(self, cpms_provider_id: str) -> CPMSProvider:
         """Retrieve one CPMS provider by its code; as `CpmsProviders.get`."""
-        return (await self._raw_get(_GET_PROVIDER, self._provider_get(cpms_provider_id))).parse()
+        args = self._provider_get(cpms_provider_id)
+        return _parse_one(_GET_PROVIDER, await self._send(_GET_PROVIDER, args))
 
     @cached_property
     def with_raw_response(self) -> AsyncCpmsProvidersWithRawResponse:

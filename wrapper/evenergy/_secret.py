@@ -11,8 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 import weakref
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import fields, is_dataclass, replace
 from typing import Any, Final
 
@@ -119,14 +117,23 @@ def scrub(error: BaseException) -> None:
         current = current.__cause__ or current.__context__
 
 
-@contextmanager
-def scrubbed() -> Iterator[None]:
-    """Mask live secrets in any exception that leaves the block (see `scrub`)."""
-    try:
-        yield
-    except Exception as error:
-        scrub(error)
-        raise
+class _Scrubbed:
+    """`with scrubbed:` masks live secrets in any exception that leaves the block (see `scrub`).
+
+    A class rather than a generator-based context manager: it runs on every call and page.
+    """
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, traceback: object
+    ) -> None:  # None: the exception goes on
+        if isinstance(error, Exception):
+            scrub(error)
+
+
+scrubbed = _Scrubbed()
 
 
 class _RedactingFilter(logging.Filter):

@@ -11,6 +11,16 @@ from ..models.cpms_provider_id import CPMSProviderId
 T = TypeVar("T", bound="CPMSProvider")
 
 
+_KNOWN_FIELDS = frozenset(
+    {
+        "id",
+        "url",
+        "name",
+        "icon",
+    }
+)
+
+
 @_attrs_define
 class CPMSProvider:
     """A charge-point management system that ev.energy integrates with."""
@@ -51,18 +61,18 @@ class CPMSProvider:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        id = CPMSProviderId.parse(d.pop("id"))
+        d = src_dict
+        id = CPMSProviderId._value2member_map_.get(d["id"]) or CPMSProviderId.parse(d["id"])
 
-        url = d.pop("url")
+        url = d["url"]
         if not isinstance(url, str):
             raise TypeError("url should be str, not " + type(url).__name__)
 
-        name = d.pop("name")
+        name = d["name"]
         if not isinstance(name, str):
             raise TypeError("name should be str, not " + type(name).__name__)
 
-        icon: None | str = d.pop("icon")
+        icon: None | str = d["icon"]
 
         if icon is not None and not isinstance(icon, str):
             raise TypeError("icon should be None | str, not " + type(icon).__name__)
@@ -74,7 +84,10 @@ class CPMSProvider:
             icon=icon,
         )
 
-        cpms_provider.additional_properties = d
+        if not d.keys() <= _KNOWN_FIELDS:  # most items carry no unknown field: no copy then
+            cpms_provider.additional_properties = {
+                key: value for key, value in d.items() if key not in _KNOWN_FIELDS
+            }
         return cpms_provider
 
     @property

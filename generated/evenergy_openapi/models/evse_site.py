@@ -12,6 +12,18 @@ from ..types import Unset
 T = TypeVar("T", bound="EVSESite")
 
 
+_KNOWN_FIELDS = frozenset(
+    {
+        "id",
+        "url",
+        "evses",
+        "cpms_connection",
+        "cpms_connection_display_name",
+        "user_connected",
+    }
+)
+
+
 @_attrs_define
 class EVSESite:
     """A place with one or more EVSEs installed that several users can charge at."""
@@ -67,16 +79,16 @@ class EVSESite:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
-        id = d.pop("id")
+        d = src_dict
+        id = d["id"]
         if not isinstance(id, str):
             raise TypeError("id should be str, not " + type(id).__name__)
 
-        url = d.pop("url")
+        url = d["url"]
         if not isinstance(url, str):
             raise TypeError("url should be str, not " + type(url).__name__)
 
-        evses = cast(list[str], d.pop("evses"))
+        evses = cast(list[str], d["evses"])
 
         if not isinstance(evses, list):
             raise TypeError("evses should be list[str], not " + type(evses).__name__)
@@ -86,7 +98,7 @@ class EVSESite:
                     "evses should be list[str], not a list holding " + type(item).__name__
                 )
 
-        _cpms_connection = d.pop("cpms_connection")
+        _cpms_connection = d["cpms_connection"]
         cpms_connection: CPMSProviderId | None = None
         if _cpms_connection is not None:
             if not isinstance(_cpms_connection, str):
@@ -94,11 +106,13 @@ class EVSESite:
                     "cpms_connection should be CPMSProviderId | None, not "
                     + type(_cpms_connection).__name__
                 )
-            componentsschemas_cpms_connection_type_0 = CPMSProviderId.parse(_cpms_connection)
+            componentsschemas_cpms_connection_type_0 = CPMSProviderId._value2member_map_.get(
+                _cpms_connection
+            ) or CPMSProviderId.parse(_cpms_connection)
 
             cpms_connection = componentsschemas_cpms_connection_type_0
 
-        cpms_connection_display_name: None | str = d.pop("cpms_connection_display_name", None)
+        cpms_connection_display_name: None | str = d.get("cpms_connection_display_name", None)
 
         if cpms_connection_display_name is not None and not isinstance(
             cpms_connection_display_name, str
@@ -108,7 +122,7 @@ class EVSESite:
                 + type(cpms_connection_display_name).__name__
             )
 
-        user_connected: bool | None = d.pop("user_connected", None)
+        user_connected: bool | None = d.get("user_connected", None)
 
         if user_connected is not None and not isinstance(user_connected, bool):
             raise TypeError(
@@ -124,7 +138,10 @@ class EVSESite:
             user_connected=user_connected,
         )
 
-        evse_site.additional_properties = d
+        if not d.keys() <= _KNOWN_FIELDS:  # most items carry no unknown field: no copy then
+            evse_site.additional_properties = {
+                key: value for key, value in d.items() if key not in _KNOWN_FIELDS
+            }
         return evse_site
 
     @property

@@ -15,6 +15,18 @@ if TYPE_CHECKING:
 T = TypeVar("T", bound="Problem")
 
 
+_KNOWN_FIELDS = frozenset(
+    {
+        "title",
+        "detail",
+        "type",
+        "status",
+        "instance",
+        "field_errors",
+    }
+)
+
+
 @_attrs_define
 class Problem:
     """An RFC 9457 problem detail, with ev.energy's field_errors extension."""
@@ -71,28 +83,28 @@ class Problem:
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         from ..models.problem_field_errors import ProblemFieldErrors
 
-        d = dict(src_dict)
-        title = d.pop("title")
+        d = src_dict
+        title = d["title"]
         if not isinstance(title, str):
             raise TypeError("title should be str, not " + type(title).__name__)
 
-        detail = d.pop("detail")
+        detail = d["detail"]
         if not isinstance(detail, str):
             raise TypeError("detail should be str, not " + type(detail).__name__)
 
-        type_ = d.pop("type", UNSET)
+        type_ = d.get("type", UNSET)
         if not isinstance(type_, (str, Unset)):
             raise TypeError("type should be str, not " + type(type_).__name__)
 
-        status = d.pop("status", UNSET)
+        status = d.get("status", UNSET)
         if not isinstance(status, (int, Unset)):
             raise TypeError("status should be int, not " + type(status).__name__)
 
-        instance = d.pop("instance", UNSET)
+        instance = d.get("instance", UNSET)
         if not isinstance(instance, (str, Unset)):
             raise TypeError("instance should be str, not " + type(instance).__name__)
 
-        _field_errors = d.pop("field_errors", UNSET)
+        _field_errors = d.get("field_errors", UNSET)
         field_errors: ProblemFieldErrors | Unset
         if isinstance(_field_errors, Unset):
             field_errors = UNSET
@@ -108,7 +120,10 @@ class Problem:
             field_errors=field_errors,
         )
 
-        problem.additional_properties = d
+        if not d.keys() <= _KNOWN_FIELDS:  # most items carry no unknown field: no copy then
+            problem.additional_properties = {
+                key: value for key, value in d.items() if key not in _KNOWN_FIELDS
+            }
         return problem
 
     @property

@@ -9,6 +9,9 @@ from attrs import field as _attrs_field
 T = TypeVar("T", bound="ProblemFieldErrors")
 
 
+_KNOWN_FIELDS = frozenset({})
+
+
 @_attrs_define
 class ProblemFieldErrors:
     """Messages for each request field that was rejected, by field name."""
@@ -25,11 +28,13 @@ class ProblemFieldErrors:
 
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
-        d = dict(src_dict)
+        d = src_dict
         problem_field_errors = cls()
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
+            if prop_name in _KNOWN_FIELDS:
+                continue
             additional_property = cast(list[str], prop_dict)
 
             additional_properties[prop_name] = additional_property
