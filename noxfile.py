@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import sys
@@ -18,6 +20,7 @@ GENERATOR = ROOT / "generator"
 CONSTRAINTS = ("-c", "requirements/dev.txt")
 NODE_BIN = ROOT / "node_modules" / ".bin"
 TEMPLATE_BRANCHES = ROOT / "tests" / "generator"
+UPSTREAM_TEMPLATES = GENERATOR / "upstream-templates.json"
 
 DIST = ROOT / "dist"
 PYTHONS = ["3.11", "3.12", "3.13"]  # every Python the package claims (pyproject classifiers)
@@ -85,6 +88,42 @@ def differing_files(left: Path, right: Path) -> list[str]:
     return sorted(name for name in old.keys() | new.keys() if old.get(name) != new.get(name))
 
 
+def upstream_fingerprints(session: nox.Session) -> dict[str, object]:
+    """The installed generator's version, and a SHA-256 of each of its templates we override."""
+    found = session.run(
+        "python", "-c",
+        "import importlib.metadata as m, pathlib, openapi_python_client as o; "
+        "print(m.version('openapi-python-client')); print(pathlib.Path(o.__file__).parent)",
+        silent=True,
+    )  # fmt: skip
+    version, package = str(found).split()
+    upstream = Path(package) / "templates"
+    ours = sorted(
+        str(path.relative_to(GENERATOR / "templates"))
+        for path in (GENERATOR / "templates").rglob("*.jinja")
+    )
+    return {
+        "openapi-python-client": version,
+        "templates": {
+            name: hashlib.sha256((upstream / name).read_bytes()).hexdigest()
+            for name in ours
+            if (upstream / name).exists()
+        },
+    }
+
+
+@nox.session
+def record_templates(session: nox.Session) -> None:
+    """Record the generator version and the upstream templates our overrides were merged with.
+
+    Run it after merging an upgraded openapi-python-client's changes into generator/templates/.
+    """
+    install_group(session, "generate")
+    recorded = upstream_fingerprints(session)
+    UPSTREAM_TEMPLATES.write_text(json.dumps(recorded, indent=2) + "\n")
+    session.log(f"recorded {UPSTREAM_TEMPLATES.relative_to(ROOT)}")
+
+
 @nox.session
 def generate(session: nox.Session) -> None:
     """Regenerate generated/ from openapi.yaml."""
@@ -95,8 +134,26 @@ def generate(session: nox.Session) -> None:
 
 @nox.session
 def check_generated(session: nox.Session) -> None:
-    """Fail when generated/ is not what openapi.yaml and the generator config produce."""
+    """Fail when generated/ is not what openapi.yaml and the generator config produce.
+
+    Also when an overridden upstream template changed in the installed openapi-python-client
+    (an upgrade): its changes must be merged into our copy first (see record_templates).
+    """
     install_group(session, "generate")
+    recorded = json.loads(UPSTREAM_TEMPLATES.read_text())
+    current = upstream_fingerprints(session)
+    changed = [
+        name
+        for name, digest in current["templates"].items()  # type: ignore[attr-defined]
+        if recorded["templates"].get(name) != digest
+    ]
+    if changed:
+        session.error(
+            f"openapi-python-client {current['openapi-python-client']} changed the upstream "
+            f"templates we override (ours were merged with {recorded['openapi-python-client']}): "
+            + ", ".join(changed)
+            + ". Merge its changes into generator/templates/, then run nox -s record_templates"
+        )
     with tempfile.TemporaryDirectory() as scratch:
         fresh = Path(scratch) / "evenergy_openapi"
         generate_into(session, fresh)
