@@ -21,6 +21,7 @@ CONSTRAINTS = ("-c", "requirements/dev.txt")
 NODE_BIN = ROOT / "node_modules" / ".bin"
 TEMPLATE_BRANCHES = ROOT / "tests" / "generator"
 UPSTREAM_TEMPLATES = GENERATOR / "upstream-templates.json"
+UPSTREAM = GENERATOR / "upstream" / "ev-energy-v2-four-endpoints.yaml"  # what the spec is based on
 
 DIST = ROOT / "dist"
 PYTHONS = ["3.11", "3.12", "3.13"]  # every Python the package claims (pyproject classifiers)
@@ -341,6 +342,19 @@ def docs(session: nox.Session) -> None:
                 "-o", str(output))  # fmt: skip
     session.run("python", "-W", "error", "scripts/docs_pages.py", str(output))
     session.log(f"docs: {output / 'index.html'}")
+
+
+@nox.session
+def upstream_diff(session: nox.Session) -> None:
+    """What changed upstream: `nox -s upstream_diff -- NEW_UPSTREAM.yaml`.
+
+    Compares NEW_UPSTREAM.yaml with generator/upstream/, the public description openapi.yaml
+    was reconciled against, in the operations' parameters, headers, statuses and body schemas.
+    """
+    if len(session.posargs) != 1:
+        session.error("give the new upstream description: nox -s upstream_diff -- NEW.yaml")
+    session.install(*CONSTRAINTS, "pyyaml")
+    session.run("python", "scripts/upstream_diff.py", str(UPSTREAM), session.posargs[0])
 
 
 @nox.session
