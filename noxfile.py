@@ -41,8 +41,8 @@ nox.options.reuse_existing_virtualenvs = True
 # CI must run every Python; on a developer's machine a missing one is skipped, and nox says so.
 nox.options.error_on_missing_interpreters = bool(os.environ.get("CI"))
 nox.options.sessions = [
-    "lint", "typecheck", "check_generated", "build", "unit", "unit_lowest", "integration",
-    "contract", "docs",
+    "lint", "typecheck", "check_generated", "api_compat", "build", "unit", "unit_lowest",
+    "integration", "contract", "docs",
 ]  # fmt: skip
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
@@ -169,6 +169,16 @@ def check_generated(session: nox.Session) -> None:
         branches = Path(scratch) / "template_branches"
         generate_into(session, branches, TEMPLATE_BRANCHES / "template_branches.yaml")
         session.run("python", str(TEMPLATE_BRANCHES / "check_templates.py"), str(branches))
+
+
+@nox.session
+def api_compat(session: nox.Session) -> None:
+    """Fail on a breaking change of the public API that CHANGELOG.md and the version do not own.
+
+    Compares with the latest release tag, else main; `-- --against REF` for another reference.
+    """
+    install_group(session, "api")
+    session.run("python", "scripts/api_compat.py", *session.posargs)
 
 
 @nox.session
