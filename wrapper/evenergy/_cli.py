@@ -13,7 +13,7 @@ import json
 import shlex
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import click
@@ -26,7 +26,9 @@ from ._pagination import SyncPaginator
 from ._version import API_VERSION, __version__
 
 ClientFactory = Callable[..., EvEnergy]
-Columns = list[tuple[str, Callable[[Any], str]]]
+T = TypeVar("T")
+Columns = list[tuple[str, Callable[[T], str]]]
+"""A table's columns: a title and how to read it from an item (typed, so mypy checks fields)."""
 
 _ARGV = "evenergy.argv"  # the command line's arguments, kept in the root context's meta
 _FORMAT = "evenergy.format"  # the --format given at any level of the command line
@@ -35,7 +37,7 @@ EXIT_API_ERROR = 1
 EXIT_BAD_INPUT = 2
 FORMATS = ("table", "json", "jsonl", "csv")
 
-SITE_COLUMNS: Columns = [
+SITE_COLUMNS: Columns[EVSESite] = [
     ("ID", lambda s: s.id),
     ("CPMS", lambda s: s.cpms_connection or "-"),
     ("CPMS NAME", lambda s: s.cpms_connection_display_name or "-"),
@@ -45,7 +47,7 @@ SITE_COLUMNS: Columns = [
     ),
     ("EVSES", lambda s: str(len(s.evses))),
 ]
-PROVIDER_COLUMNS: Columns = [
+PROVIDER_COLUMNS: Columns[CPMSProvider] = [
     ("ID", lambda p: p.id),
     ("NAME", lambda p: p.name),
     ("ICON", lambda p: p.icon or "-"),
@@ -61,7 +63,7 @@ Environment:
   EVENERGY_USER            act as this user (--user)"""
 
 
-def _table(rows: list[Any], columns: Columns) -> str:
+def _table(rows: list[T], columns: Columns[T]) -> str:
     cells = [[str(get(row)) for _, get in columns] for row in rows]
     headers = [title for title, _ in columns]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
@@ -92,7 +94,7 @@ class _Writer:
     What was written stays valid when a walk breaks off: `close()` ends the JSON document.
     """
 
-    def __init__(self, fmt: str, model: type, columns: Columns, *, many: bool) -> None:
+    def __init__(self, fmt: str, model: type, columns: Columns[Any], *, many: bool) -> None:
         self.fmt, self.model, self.columns, self.many = fmt, model, columns, many
         self.written = 0
         self.last_id: str | None = None
@@ -181,7 +183,8 @@ def _items(
 
 
 def _print_list(
-    ctx: click.Context, paginator: SyncPaginator[Any], noun: str, model: type, columns: Columns,
+    ctx: click.Context, paginator: SyncPaginator[T], noun: str, model: type[T],
+    columns: Columns[T],
 ) -> None:  # fmt: skip
     """Print a list's items; when the walk breaks off, say on stderr how to continue it."""
     every_page, limit = ctx.params["every_page"], ctx.params["limit"]
@@ -221,7 +224,7 @@ def _continuation(ctx: click.Context, last_id: str | None, written: int) -> str:
     return shlex.join(["evenergy", *kept])
 
 
-def _print_one(ctx: click.Context, item: Any, columns: Columns) -> None:
+def _print_one(ctx: click.Context, item: T, columns: Columns[T]) -> None:
     writer = _Writer(_format(ctx), type(item), columns, many=False)
     writer.write(item)
     writer.close()
