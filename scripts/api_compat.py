@@ -32,11 +32,16 @@ def git(*args: str) -> str:
 
 
 def baseline() -> str:
-    """The latest release tag, or main when there is none."""
+    """The latest release tag, or main when there is none (HEAD in a clone without main)."""
     try:
         return git("describe", "--tags", "--abbrev=0", "--match", "v*")
     except subprocess.CalledProcessError:
-        return "main"
+        pass
+    try:
+        git("rev-parse", "--verify", "--quiet", "main")
+    except subprocess.CalledProcessError:
+        return "HEAD"
+    return "main"
 
 
 def version(text: str) -> tuple[int, ...]:
