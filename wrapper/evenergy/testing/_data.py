@@ -34,20 +34,27 @@ def _fields(model: type) -> list[str]:
     return [f.name for f in attrs.fields(model) if f.name != "additional_properties"]
 
 
+def _required(model: type) -> list[str]:
+    return [f.name for f in attrs.fields(model) if f.default is attrs.NOTHING]
+
+
 def checked(model: type[EVSESite] | type[CPMSProvider], data: Mapping[str, Any]) -> dict[str, Any]:
     """`data` as a JSON-ready dict, or ValueError naming the field that does not fit the schema.
 
-    Every field of the schema must be there (the API sends optional ones as null), none other,
-    each of its type; ids must have the API's form.
+    Every required field of the schema must be there, none other, each of its type; an optional
+    one left out is filled in as null, as the API sends it. Ids must have the API's form.
     """
     name = model.__name__
     known = _fields(model)
     unknown = sorted(set(data) - set(known))
     if unknown:
         raise ValueError(f"{name} has no field {unknown[0]!r} (its fields: {', '.join(known)})")
-    missing = [field for field in known if field not in data]
+    missing = [field for field in _required(model) if field not in data]
     if missing:
         raise ValueError(f"{name} needs the field {missing[0]!r}")
+    # An optional field left out is sent as null, as the API does: a field added to the schema
+    # later appears in every fake item without a test having to name it.
+    data = {field: None for field in known} | dict(data)
     try:
         model.from_dict(dict(data))
     except (TypeError, ValueError, KeyError) as error:
