@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from evenergy import AsyncEvEnergy, CPMSProviderId
-from spec_examples import load_spec
+from evenergy import AsyncEvEnergy, CPMSProvider, CPMSProviderId, EVSESite
+from spec_examples import as_written, load_spec
 
 SPEC = load_spec()
 RESPONSES = {path: SPEC["paths"][path]["get"]["responses"]["200"] for path in SPEC["paths"]}
@@ -25,10 +25,14 @@ async def test_lists_and_gets_concurrently(mock_url: str) -> None:
         site, provider = await asyncio.gather(
             client.evse_sites.get(sites[0].id), client.cpms_providers.get(providers[0].id)
         )
-    assert [s.to_dict() for s in sites] == example("/evse_sites")
-    assert [p.to_dict() for p in providers] == example("/cpms_providers")
+    assert [s.to_dict() for s in sites] == [as_written(EVSESite, s) for s in example("/evse_sites")]
+    assert [p.to_dict() for p in providers] == [
+        as_written(CPMSProvider, p) for p in example("/cpms_providers")
+    ]
     assert site.cpms_connection is CPMSProviderId.CHARGEPOINT
-    assert provider.to_dict() == example("/cpms_providers/{cpms_provider_id}")
+    assert provider.to_dict() == as_written(
+        CPMSProvider, example("/cpms_providers/{cpms_provider_id}")
+    )
 
 
 @pytest.mark.parametrize("page_size", [1, 100])

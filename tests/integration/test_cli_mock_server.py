@@ -7,11 +7,15 @@ import os
 import subprocess
 import sys
 
-from spec_examples import load_spec
+from evenergy import EVSESite
+from spec_examples import as_written, load_spec
 
 SITES = load_spec()["paths"]["/evse_sites"]["get"]["responses"]["200"]["content"][
     "application/json"
 ]["examples"]["sites"]["value"]
+
+
+WRITTEN = [as_written(EVSESite, site) for site in SITES]
 
 
 def evenergy(mock_url: str, *args: str) -> subprocess.CompletedProcess[str]:
@@ -23,9 +27,9 @@ def evenergy(mock_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_sites_list_all(mock_url: str) -> None:
     result = evenergy(mock_url, "sites", "list", "--all", "--format", "jsonl")
     assert result.returncode == 0, result.stderr
-    assert [json.loads(line) for line in result.stdout.splitlines()] == SITES
+    assert [json.loads(line) for line in result.stdout.splitlines()] == WRITTEN
     result = evenergy(mock_url, "sites", "list", "--all")  # piped: one JSON document
-    assert json.loads(result.stdout) == SITES
+    assert json.loads(result.stdout) == WRITTEN
 
 
 def test_providers_get(mock_url: str) -> None:
