@@ -201,9 +201,9 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the wrapper package."""
+    """mypy --strict on the wrapper package, the tests and the scripts."""
     install_group(session, "typecheck", project=True)
-    session.run("mypy", "--strict", "wrapper/evenergy")
+    session.run("mypy", "--strict", "wrapper/evenergy", "tests", "scripts")
 
 
 def build_wheel(session: nox.Session, directory: Path) -> Path:

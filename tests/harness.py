@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any
 
-from evenergy import AsyncEvEnergy, EvEnergy, Page
+from evenergy import AsyncEvEnergy, AsyncPaginator, EvEnergy, Page, SyncPaginator
 
 BASE_URL = "https://api.test/v2"
 TOKEN_URL = "https://auth.test/o/token/"
@@ -88,13 +88,13 @@ class Sdk:
 
     def pages(self, client: Client, **kwargs: Any) -> list[Page[Any]]:
         paginator = client.evse_sites.list(**kwargs)
-        if not self.is_async:
-            return list(paginator.iter_pages())  # type: ignore[union-attr]
+        if isinstance(paginator, SyncPaginator):
+            return list(paginator.iter_pages())
 
-        async def collect() -> list[Page[Any]]:
-            return [page async for page in paginator.iter_pages()]  # type: ignore[union-attr]
+        async def collect(pages: AsyncPaginator[Any]) -> list[Page[Any]]:
+            return [page async for page in pages.iter_pages()]
 
-        return self.runner.run(collect())
+        return self.runner.run(collect(paginator))
 
     def collect(self, paginator: Any) -> list[Any]:
         """Every item of a paginator of either client."""

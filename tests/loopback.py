@@ -119,6 +119,7 @@ def serving(route: Route) -> Iterator[Loopback]:
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host, port = server.server_address[:2]
+    assert isinstance(host, str)
     try:
         yield Loopback(f"http://{host}:{port}", server)
     finally:

@@ -84,8 +84,8 @@ class _Handler(BaseHTTPRequestHandler):
                 link = '<about:blank>; rel="previous", </cpms_providers?page=2>; rel="next"'
             return self._send(200, PROVIDERS, {"Link": link})
         if path.startswith("/cpms_providers/"):
-            found = [p for p in PROVIDERS if p["id"] == path.rsplit("/", 1)[1]]
-            return self._send(200, found[0]) if found else self._problem(404, "Not found")
+            known = [p for p in PROVIDERS if p["id"] == path.rsplit("/", 1)[1]]
+            return self._send(200, known[0]) if known else self._problem(404, "Not found")
         return self._problem(404, "Not found")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import pytest
 
@@ -13,7 +14,7 @@ SPEC = load_spec()
 RESPONSES = {path: SPEC["paths"][path]["get"]["responses"]["200"] for path in SPEC["paths"]}
 
 
-def example(path: str) -> object:
+def example(path: str) -> Any:
     (value,) = RESPONSES[path]["content"]["application/json"]["examples"].values()
     return value["value"]
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import httpx
 import pytest
 
@@ -18,9 +20,9 @@ PROVIDERS = SPEC["paths"]["/cpms_providers"]["get"]["responses"]["200"]["content
 
 
 @pytest.fixture
-def client(mock_url: str) -> EvEnergy:
+def client(mock_url: str) -> Iterator[EvEnergy]:
     with EvEnergy(access_token="mock-token", base_url=mock_url) as client:
-        yield client  # type: ignore[misc]
+        yield client
 
 
 def test_lists_every_site(client: EvEnergy) -> None:

@@ -10,6 +10,7 @@ import asyncio
 import logging
 import time
 from concurrent.futures import ThreadPoolExecutor
+from typing import Any
 
 import pytest
 from loopback import Received, Reply, serving
@@ -35,7 +36,7 @@ def hang_tokens(request: Received) -> Reply | None:
     return None if request.path == "/o/token/" else api(request)
 
 
-def credentials_client(url: str, **options: object) -> EvEnergy:
+def credentials_client(url: str, **options: Any) -> EvEnergy:
     return EvEnergy(
         client_id="socket-client", client_secret=CLIENT_SECRET, token_url=f"{url}/o/token/",
         base_url=f"{url}/v2", timeout=TIMEOUT, **options,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 import respx
@@ -33,7 +35,9 @@ def test_no_credentials_is_a_clear_error_at_construction(client_class: type) -> 
         ({"access_token": "t", "api_version": ""}, "api_version"),
     ],
 )
-def test_bad_settings_are_refused(client_class: type, options: dict, message: str) -> None:
+def test_bad_settings_are_refused(
+    client_class: type, options: dict[str, Any], message: str
+) -> None:
     with pytest.raises(ConfigurationError, match=message):
         client_class(**options)
 

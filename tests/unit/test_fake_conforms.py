@@ -59,7 +59,10 @@ def check(request: httpx.Request, response: httpx.Response) -> None:
 
 def scenarios(fake: FakeEvEnergyAPI) -> list[httpx.Request]:
     site = fake.sites[0]["id"]
-    get = lambda url, headers=TOKEN: httpx.Request("GET", url, headers=headers)  # noqa: E731
+
+    def get(url: str, headers: dict[str, str] = TOKEN) -> httpx.Request:
+        return httpx.Request("GET", url, headers=headers)
+
     return [
         get(f"{BASE}/evse_sites"),
         get(f"{BASE}/evse_sites?page_size=2"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 import pickle
+from collections.abc import Callable
 from typing import Any
 
 import httpx
@@ -271,7 +272,11 @@ def test_every_kind_of_error_survives_pickling_without_its_credentials(
     api.get("/cpms_providers/CHARGEPOINT").mock(side_effect=httpx.ConnectError("refused"))
     client = sdk.client(max_retries=0)
     errors: list[EvEnergyError] = []
-    for call in (lambda: sdk.get_site(client), lambda: sdk.get_provider(client)):
+    calls: list[Callable[[], object]] = [
+        lambda: sdk.get_site(client),
+        lambda: sdk.get_provider(client),
+    ]
+    for call in calls:
         with pytest.raises(EvEnergyError) as caught:
             call()
         errors.append(caught.value)
@@ -283,9 +288,11 @@ def test_every_kind_of_error_survives_pickling_without_its_credentials(
         assert type(copy) is type(error)
         assert str(copy) == str(error)
         assert vars(copy).keys() == vars(error).keys()
-    not_found = pickle.loads(pickle.dumps(errors[0]))  # noqa: S301
+    first = errors[0]
+    assert isinstance(first, NotFoundError)
+    not_found = pickle.loads(pickle.dumps(first))  # noqa: S301
     assert not_found.status_code == 404
-    assert not_found.problem == errors[0].problem
+    assert not_found.problem == first.problem
     assert not_found.response.json()["title"] == "Not found"
     assert isinstance(pickle.loads(pickle.dumps(errors[1])), APIConnectionError)  # noqa: S301
 

@@ -127,7 +127,7 @@ class World:
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # hypothesis's printer
         printer.text(repr(self))
 
-    def _token(self, status: int, headers: dict[str, bytes], body: bytes) -> httpx.Response:
+    def _token(self, status: int, headers: dict[bytes, bytes], body: bytes) -> httpx.Response:
         response = httpx.Response(status, headers=headers, content=body)
         if response.is_success and self.fetched_token.strip().encode() in body:
             self.handed_out = True  # conservative: the SDK may have taken it as its token
@@ -179,7 +179,7 @@ def worlds(draw: st.DrawFn) -> World:
     )
     headers = st.tuples(rate_limits, others).map(
         lambda parts: {
-            name: value.encode("utf-8", "surrogatepass")
+            name.encode(): value.encode("utf-8", "surrogatepass")
             for part in parts
             for name, value in part.items()
         }
@@ -311,7 +311,8 @@ def play(kind: str, world: World, call_number: int, records: Records) -> None:
     records.lines.clear()
     transport = httpx.MockTransport(world.handle)
     saved = base_client._sleep, base_client._async_sleep
-    base_client._sleep, base_client._async_sleep = waits.append, no_async_sleep
+    setattr(base_client, "_sleep", waits.append)  # noqa: B010 - its type is time.sleep's
+    setattr(base_client, "_async_sleep", no_async_sleep)  # noqa: B010
     try:
         with asyncio.Runner() as runner:
             if kind == "sync":
@@ -334,7 +335,8 @@ def play(kind: str, world: World, call_number: int, records: Records) -> None:
                 _assert_clean_error(world, error)
             _assert_no_secret(world, repr(client), "the client's repr")
     finally:
-        base_client._sleep, base_client._async_sleep = saved
+        setattr(base_client, "_sleep", saved[0])  # noqa: B010
+        setattr(base_client, "_async_sleep", saved[1])  # noqa: B010
     for line in records.lines:
         _assert_no_secret(world, line, f"the log line {line[:80]!r}")
     _assert_origins(world)

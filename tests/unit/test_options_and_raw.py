@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 import respx
@@ -79,7 +81,7 @@ def test_with_options_shares_the_pool_token_cache_and_budget(
     ],
 )
 def test_with_options_checks_what_it_is_given(
-    sdk: Sdk, changes: dict[str, object], error: type
+    sdk: Sdk, changes: dict[str, Any], error: type
 ) -> None:
     with pytest.raises(error):
         sdk.client().with_options(**changes)
@@ -149,7 +151,8 @@ def test_an_empty_token_url_in_the_environment_is_an_error(
 def test_help_shows_every_option_with_its_default() -> None:
     import pydoc
 
-    text = pydoc.render_doc(EvEnergy, renderer=pydoc.plaintext).replace("'", "")
+    plain = getattr(pydoc, "plaintext")  # noqa: B009 - not in typeshed's pydoc
+    text = pydoc.render_doc(EvEnergy, renderer=plain).replace("'", "")
     for option in (
         "access_token: str | None = None", "token_url: str | None = None",
         "api_version: str = 2", "max_retries: int = 2", "max_retry_after: float = 60.0",

@@ -111,7 +111,8 @@ def test_odd_cursors_are_percent_encoded_in_the_query(
     sdk: Sdk, api: respx.MockRouter, param: str
 ) -> None:
     route = api.get("/evse_sites").respond(200, json=[site(1)], headers=link())
-    sdk.list_sites(sdk.client(), **{param: "a/b?c#d&e=f%g"})
+    cursor: dict[str, Any] = {param: "a/b?c#d&e=f%g"}
+    sdk.list_sites(sdk.client(), **cursor)
     url = route.calls.last.request.url
     assert url.path == "/v2/evse_sites"
     assert url.params[param] == "a/b?c#d&e=f%g"

@@ -13,7 +13,7 @@ from typing import Any
 
 import attrs
 
-from evenergy_openapi.models import CPMSProvider, EVSESite
+from evenergy_openapi.models import CPMSProvider, CPMSProviderId, EVSESite
 
 from .._constants import DEFAULT_BASE_URL
 
@@ -75,24 +75,25 @@ def make_site(*, rng: random.Random | None = None, **fields: Any) -> dict[str, A
     rng = rng or random.Random()
     site_id = fields.get("id") or f"site{_ulid(rng)}"
     connection = fields.get("cpms_connection", "CHARGEPOINT")
-    site = {
-        "id": site_id,
-        "url": f"{FAKE_BASE_URL}/evse_sites/{site_id}",
-        "evses": [f"{FAKE_BASE_URL}/evses/evse{_ulid(rng)}" for _ in range(2)],
-        "cpms_connection": connection,
-        "cpms_connection_display_name": PROVIDER_NAMES.get(connection or "", connection),
-        "user_connected": None,
-    }
-    return checked(EVSESite, {**site, **fields})
+    # Built as the model, so that mypy checks every field name used here against the schema.
+    site = EVSESite(
+        id=site_id,
+        url=f"{FAKE_BASE_URL}/evse_sites/{site_id}",
+        evses=[f"{FAKE_BASE_URL}/evses/evse{_ulid(rng)}" for _ in range(2)],
+        cpms_connection=None if connection is None else CPMSProviderId.parse(str(connection)),
+        cpms_connection_display_name=PROVIDER_NAMES.get(connection or "", connection),
+        user_connected=None,
+    )
+    return checked(EVSESite, {**site.to_dict(), **fields})
 
 
 def make_provider(provider_id: str = "CHARGEPOINT", /, **fields: Any) -> dict[str, Any]:
     """A CPMS provider, as the API would send it (a JSON-ready dict); checked as `make_site`."""
     provider_id = fields.get("id", provider_id)
-    provider = {
-        "id": provider_id,
-        "url": f"{FAKE_BASE_URL}/cpms_providers/{provider_id}/",
-        "name": PROVIDER_NAMES.get(provider_id, provider_id.title()),
-        "icon": None,
-    }
-    return checked(CPMSProvider, {**provider, **fields})
+    provider = CPMSProvider(
+        id=CPMSProviderId.parse(provider_id),
+        url=f"{FAKE_BASE_URL}/cpms_providers/{provider_id}/",
+        name=PROVIDER_NAMES.get(provider_id, provider_id.title()),
+        icon=None,
+    )
+    return checked(CPMSProvider, {**provider.to_dict(), **fields})
