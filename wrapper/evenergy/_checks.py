@@ -14,7 +14,8 @@ def is_header_token(value: str) -> bool:
     return bool(value) and value.isascii() and value.isprintable() and " " not in value
 
 
-def _text(name: str, value: object) -> str:
+def check_text(name: str, value: object) -> str:
+    """`value` if it is a str; TypeError naming the argument if not."""
     if not isinstance(value, str):
         raise TypeError(f"{name} must be a str, not {type(value).__name__}")
     return value
@@ -22,7 +23,7 @@ def _text(name: str, value: object) -> str:
 
 def check_id(name: str, value: object) -> str:
     """Refuse an id that is empty, too long, or could change the request path ('.', '..')."""
-    text = _text(name, value)
+    text = check_text(name, value)
     if not text.strip():
         raise ValueError(f"{name} must not be empty")
     if len(text) > MAX_ID_LENGTH:
@@ -37,7 +38,7 @@ def check_user(user: object) -> str | None:
     """A user id or user URL for EvEnergy-User (visible ASCII), or None for no user."""
     if user is None:
         return None
-    text = _text("user", user)
+    text = check_text("user", user)
     if len(text) > MAX_ID_LENGTH or not is_header_token(text):
         raise ValueError(f"user is not a valid user id or URL: {text!r}")
     return text

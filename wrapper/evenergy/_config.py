@@ -11,7 +11,7 @@ import httpx
 
 from . import _constants as c
 from ._auth import ClientCredentials, Credentials, StaticToken
-from ._checks import check_user, is_header_token
+from ._checks import check_text, check_user, is_header_token
 from ._exceptions import ConfigurationError
 from ._secret import Secret
 from ._version import API_VERSION
@@ -34,15 +34,9 @@ def _env(name: str) -> str | None:
     return os.environ.get(name) or None
 
 
-def _text(name: str, value: object) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{name} must be a str, not {type(value).__name__}")
-    return value
-
-
 def _header_token(name: str, value: object) -> Secret:
     """A ready token, without the white space around it (a token read from a file, say)."""
-    token = _text(name, value).strip()
+    token = check_text(name, value).strip()
     if not token:
         raise ConfigurationError(f"{name} is empty")
     if not is_header_token(token):
@@ -72,7 +66,7 @@ def _credentials(
             )
         return StaticToken(_header_token("access_token", access_token))
     if client_id is not None and client_secret is not None:
-        if not _text("client_id", client_id) or not _text("client_secret", client_secret):
+        if not check_text("client_id", client_id) or not check_text("client_secret", client_secret):
             raise ConfigurationError("client_id and client_secret must not be empty")
         url = _url_setting(token_url, "token_url", c.ENV_TOKEN_URL, c.DEFAULT_TOKEN_URL)
         return ClientCredentials(client_id, Secret(client_secret), url)
@@ -87,7 +81,7 @@ def _credentials(
 
 def _url(value: object, name: str) -> str:
     """An absolute http(s) URL with no query, fragment or credentials."""
-    text = _text(name, value)
+    text = check_text(name, value)
     try:
         url = httpx.URL(text)
     except httpx.InvalidURL as error:
@@ -225,7 +219,7 @@ def resolve(
     max_retry_after: float = c.DEFAULT_MAX_RETRY_AFTER_S,
 ) -> Settings:
     """Check and combine a client's options with the environment; no request is made."""
-    if not is_header_token(_text("api_version", api_version)):
+    if not is_header_token(check_text("api_version", api_version)):
         raise ConfigurationError(f"api_version must be a version such as '2', got {api_version!r}")
     if user is None:
         user = _env(c.ENV_USER)
