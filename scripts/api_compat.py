@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEARCH = ["wrapper", "generated"]
 PACKAGES = ["evenergy", "evenergy_openapi"]
 VERSION_FILE = "wrapper/evenergy/_version.py"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")  # griffe colours its explanations; logs want plain text
 
 
 def git(*args: str) -> str:
@@ -56,7 +57,9 @@ def breakages(ref: str) -> list[str]:
     for package in PACKAGES:
         old = griffe.load_git(package, ref=ref, repo=ROOT, search_paths=SEARCH)
         new = griffe.load(package, search_paths=[ROOT / path for path in SEARCH])
-        found += [breakage.explain() for breakage in griffe.find_breaking_changes(old, new)]
+        found += [
+            ANSI.sub("", breakage.explain()) for breakage in griffe.find_breaking_changes(old, new)
+        ]
     return found
 
 
