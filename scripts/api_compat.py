@@ -1,9 +1,10 @@
 """Breaking-change detection of the SDK's public API, with griffe, against a baseline.
 
-The baseline is the latest release tag, else the branch main (`--against REF` for another).
+The baseline is the latest release tag (before HEAD's own, when HEAD is a release), else the
+branch main (`--against REF` for another).
 Both packages users reach are compared: `evenergy`, and the generated `evenergy_openapi` whose
 models it re-exports (so a renamed or removed model field counts). A breaking change fails the
-check unless CHANGELOG.md's unreleased section has a "Breaking" entry and `__version__` is bumped
+check unless CHANGELOG.md's newest section has a "Breaking" entry and `__version__` is bumped
 as semantic versioning asks (the minor version while 0.x, else the major).
 
 Usage: python scripts/api_compat.py [--against REF]   (nox -s api_compat)
@@ -33,9 +34,10 @@ def git(*args: str) -> str:
 
 
 def baseline() -> str:
-    """The latest release tag, or main when there is none (HEAD in a clone without main)."""
+    """The latest release tag before HEAD, or main when there is none (HEAD without main)."""
+    released = "HEAD^" if git("tag", "--points-at", "HEAD", "--list", "v*") else "HEAD"
     try:
-        return git("describe", "--tags", "--abbrev=0", "--match", "v*")
+        return git("describe", "--tags", "--abbrev=0", "--match", "v*", released)
     except subprocess.CalledProcessError:
         pass
     try:
@@ -63,11 +65,10 @@ def breakages(ref: str) -> list[str]:
     return found
 
 
-def unreleased_notes() -> str:
-    """CHANGELOG.md's first section, when its heading says it is unreleased."""
+def newest_notes() -> str:
+    """CHANGELOG.md's newest section: the unreleased changes, or the release being made."""
     sections = (ROOT / "CHANGELOG.md").read_text().split("\n## ")
-    first = sections[1] if len(sections) > 1 else ""
-    return first if "unreleased" in first.splitlines()[0].lower() else ""
+    return sections[1] if len(sections) > 1 else ""
 
 
 def main(argv: list[str]) -> int:
@@ -86,13 +87,13 @@ def main(argv: list[str]) -> int:
         version((ROOT / VERSION_FILE).read_text()),
     )
     bumped = new[:2] > old[:2] if old[0] == 0 else new[0] > old[0]
-    noted = "breaking" in unreleased_notes().lower()
+    noted = "breaking" in newest_notes().lower()
     if bumped and noted:
         print("allowed: CHANGELOG.md notes it under Breaking and the version is bumped")
         return 0
     wanted = "the minor version (0.x)" if old[0] == 0 else "the major version"
     print(
-        f"not allowed: note it under a 'Breaking' entry of CHANGELOG.md's unreleased section "
+        f"not allowed: note it under a 'Breaking' entry of CHANGELOG.md's newest section "
         f"{'(missing) ' if not noted else ''}and bump {wanted} of {VERSION_FILE}"
         f"{' (still ' + '.'.join(map(str, new)) + ')' if not bumped else ''}"
     )
