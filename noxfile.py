@@ -70,6 +70,9 @@ def generate_into(session: nox.Session, destination: Path, spec: Path = SPEC) ->
             silent=True,
         )  # fmt: skip
         shutil.rmtree(output / ".ruff_cache", ignore_errors=True)
+        # The generator always writes its client; nothing imports it (see the templates).
+        for unused in ("client.py", "errors.py"):
+            (output / unused).unlink()
         (output / "py.typed").write_text("")
         shutil.rmtree(destination, ignore_errors=True)
         shutil.copytree(output, destination)

@@ -37,7 +37,7 @@ _sleep = time.sleep
 _async_sleep = anyio.sleep
 
 RequestArgs = dict[str, Any]
-"""What a generated operation's `_get_kwargs` returns: method, url (a path), params, headers."""
+"""What a generated operation's `build_request` returns: method, url (a path), params, headers."""
 
 
 def user_agent() -> str:

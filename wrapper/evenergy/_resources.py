@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 import httpx
 
 from evenergy_openapi.api.cpms_providers import get_cpms_provider, list_cpms_providers
 from evenergy_openapi.api.evse_sites import get_evse_site, list_evse_sites
 from evenergy_openapi.models import CPMSProvider, EVSESite
+from evenergy_openapi.types import UNSET, Unset
 
 from ._base_client import AsyncTransport, RequestArgs, SyncTransport
 from ._checks import check_id, check_page_size, check_user
@@ -31,17 +32,21 @@ M = TypeVar("M", bound=Model)
 @dataclass(frozen=True, slots=True)
 class _Endpoint(Generic[M]):
     name: str
-    build: Callable[..., RequestArgs]  # the generated module's request builder
     model: type[M]
 
 
-# The generated modules' request builders (`_get_kwargs`) turn arguments into method, path,
-# query and headers exactly as openapi.yaml says; the SDK sends the request itself so that
-# authentication, retries and errors are handled in one place (see _base_client).
-_LIST_SITES = _Endpoint("list_evse_sites", list_evse_sites._get_kwargs, EVSESite)
-_GET_SITE = _Endpoint("get_evse_site", get_evse_site._get_kwargs, EVSESite)
-_LIST_PROVIDERS = _Endpoint("list_cpms_providers", list_cpms_providers._get_kwargs, CPMSProvider)
-_GET_PROVIDER = _Endpoint("get_cpms_provider", get_cpms_provider._get_kwargs, CPMSProvider)
+# The generated modules' `build_request` functions turn arguments into method, path, query and
+# headers exactly as openapi.yaml says, with typed signatures; the SDK sends the request itself
+# so that authentication, retries and errors are handled in one place (see _base_client).
+_LIST_SITES = _Endpoint("list_evse_sites", EVSESite)
+_GET_SITE = _Endpoint("get_evse_site", EVSESite)
+_LIST_PROVIDERS = _Endpoint("list_cpms_providers", CPMSProvider)
+_GET_PROVIDER = _Endpoint("get_cpms_provider", CPMSProvider)
+
+
+def _given(value: str | None) -> str | Unset:
+    """A builder's argument: None (not given) is the generated code's UNSET."""
+    return UNSET if value is None else value
 
 
 def _walk_start(page_after: str | None, page_before: str | None) -> dict[str, str | None]:
@@ -56,10 +61,10 @@ def _walk_start(page_after: str | None, page_before: str | None) -> dict[str, st
 
 @dataclass(frozen=True, slots=True)
 class _ListCall(Generic[M]):
-    """One list call, checked: what every page asks for, and where the walk starts."""
+    """One list call, checked: how each page's request is built, and where the walk starts."""
 
     endpoint: _Endpoint[M]
-    args: dict[str, Any]
+    build: Callable[[Cursors], RequestArgs]
     page_after: str | None
     page_before: str | None
 
@@ -79,37 +84,52 @@ class _Resource:
     def __init__(self, default_user: str | None) -> None:
         self._default_user = default_user
 
-    def _user(self, user: str | None) -> dict[str, Any]:
+    def _user(self, user: str | None) -> str | Unset:
         """The EvEnergy-User argument: the call's user, else the client's, else none."""
-        chosen = check_user(user) if user is not None else self._default_user
-        return {} if chosen is None else {"ev_energy_user": chosen}
-
-    @staticmethod
-    def _list_call(
-        endpoint: _Endpoint[M], page_size: int | None, extra: dict[str, Any],
-        page_after: str | None, page_before: str | None,
-    ) -> _ListCall[M]:  # fmt: skip
-        start = _walk_start(page_after, page_before)
-        args = {"page_size": check_page_size(page_size), **extra}
-        return _ListCall(endpoint, args, **start)
+        return _given(check_user(user) if user is not None else self._default_user)
 
     def _site_list(
         self, page_size: int | None, user: str | None, page_after: str | None,
         page_before: str | None,
     ) -> _ListCall[EVSESite]:  # fmt: skip
-        return self._list_call(_LIST_SITES, page_size, self._user(user), page_after, page_before)
+        start = _walk_start(page_after, page_before)
+        size, ev_energy_user = check_page_size(page_size), self._user(user)
 
-    def _site_get(self, evse_site_id: str, user: str | None) -> dict[str, Any]:
-        return {"evse_site_id": check_id("evse_site_id", evse_site_id), **self._user(user)}
+        def build(cursors: Cursors) -> RequestArgs:
+            return list_evse_sites.build_request(
+                page_size=size, ev_energy_user=ev_energy_user,
+                page_after=_given(cursors.get("page_after")),
+                page_before=_given(cursors.get("page_before")),
+            )  # fmt: skip
 
-    def _provider_list(
-        self, page_size: int | None, page_after: str | None, page_before: str | None
-    ) -> _ListCall[CPMSProvider]:
-        return self._list_call(_LIST_PROVIDERS, page_size, {}, page_after, page_before)
+        return _ListCall(_LIST_SITES, build, **start)
+
+    def _site_get(self, evse_site_id: str, user: str | None) -> RequestArgs:
+        return get_evse_site.build_request(
+            evse_site_id=check_id("evse_site_id", evse_site_id), ev_energy_user=self._user(user)
+        )
 
     @staticmethod
-    def _provider_get(cpms_provider_id: str) -> dict[str, Any]:
-        return {"cpms_provider_id": check_id("cpms_provider_id", cpms_provider_id)}
+    def _provider_list(
+        page_size: int | None, page_after: str | None, page_before: str | None
+    ) -> _ListCall[CPMSProvider]:
+        start = _walk_start(page_after, page_before)
+        size = check_page_size(page_size)
+
+        def build(cursors: Cursors) -> RequestArgs:
+            return list_cpms_providers.build_request(
+                page_size=size,
+                page_after=_given(cursors.get("page_after")),
+                page_before=_given(cursors.get("page_before")),
+            )
+
+        return _ListCall(_LIST_PROVIDERS, build, **start)
+
+    @staticmethod
+    def _provider_get(cpms_provider_id: str) -> RequestArgs:
+        return get_cpms_provider.build_request(
+            cpms_provider_id=check_id("cpms_provider_id", cpms_provider_id)
+        )
 
 
 def _parse_one(endpoint: _Endpoint[M], response: httpx.Response) -> M:
@@ -122,20 +142,20 @@ class _SyncResource(_Resource):
         super().__init__(transport.core.settings.user)
         self._transport = transport
 
-    def _send(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> httpx.Response:
-        return self._transport.send(endpoint.name, endpoint.build(**args))
+    def _send(self, endpoint: _Endpoint[M], args: RequestArgs) -> httpx.Response:
+        return self._transport.send(endpoint.name, args)
 
     def _list(self, call: _ListCall[M]) -> SyncPaginator[M]:
         def fetch(cursors: Cursors) -> Page[M]:
-            return call.parse_page(self._send(call.endpoint, {**call.args, **cursors}))
+            return call.parse_page(self._send(call.endpoint, call.build(cursors)))
 
         return SyncPaginator(fetch, page_after=call.page_after, page_before=call.page_before)
 
     def _raw_list(self, call: _ListCall[M]) -> RawResponse[Page[M]]:
-        response = self._send(call.endpoint, {**call.args, **call.first_cursors})
+        response = self._send(call.endpoint, call.build(call.first_cursors))
         return RawResponse(response, lambda: call.parse_page(response))
 
-    def _raw_get(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> RawResponse[M]:
+    def _raw_get(self, endpoint: _Endpoint[M], args: RequestArgs) -> RawResponse[M]:
         response = self._send(endpoint, args)
         return RawResponse(response, lambda: _parse_one(endpoint, response))
 
@@ -145,20 +165,20 @@ class _AsyncResource(_Resource):
         super().__init__(transport.core.settings.user)
         self._transport = transport
 
-    async def _send(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> httpx.Response:
-        return await self._transport.send(endpoint.name, endpoint.build(**args))
+    async def _send(self, endpoint: _Endpoint[M], args: RequestArgs) -> httpx.Response:
+        return await self._transport.send(endpoint.name, args)
 
     def _list(self, call: _ListCall[M]) -> AsyncPaginator[M]:
         async def fetch(cursors: Cursors) -> Page[M]:
-            return call.parse_page(await self._send(call.endpoint, {**call.args, **cursors}))
+            return call.parse_page(await self._send(call.endpoint, call.build(cursors)))
 
         return AsyncPaginator(fetch, page_after=call.page_after, page_before=call.page_before)
 
     async def _raw_list(self, call: _ListCall[M]) -> RawResponse[Page[M]]:
-        response = await self._send(call.endpoint, {**call.args, **call.first_cursors})
+        response = await self._send(call.endpoint, call.build(call.first_cursors))
         return RawResponse(response, lambda: call.parse_page(response))
 
-    async def _raw_get(self, endpoint: _Endpoint[M], args: dict[str, Any]) -> RawResponse[M]:
+    async def _raw_get(self, endpoint: _Endpoint[M], args: RequestArgs) -> RawResponse[M]:
         response = await self._send(endpoint, args)
         return RawResponse(response, lambda: _parse_one(endpoint, response))
 

@@ -1,21 +1,17 @@
-from http import HTTPStatus
+"""The request of get_cpms_provider: GET /cpms_providers/{cpms_provider_id}."""
+
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
-from ... import errors
-from ...client import AuthenticatedClient, Client
-from ...models.cpms_provider import CPMSProvider
-from ...models.problem import Problem
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Unset
 
 
-def _get_kwargs(
+def build_request(
     cpms_provider_id: str,
     *,
     ev_energy_version: str | Unset = UNSET,
 ) -> dict[str, Any]:
+    """Method, URL path, query parameters and headers of the request, as openapi.yaml says."""
     headers: dict[str, Any] = {}
     if not isinstance(ev_energy_version, Unset):
         headers["EvEnergy-Version"] = ev_energy_version
@@ -29,184 +25,3 @@ def _get_kwargs(
 
     _kwargs["headers"] = headers
     return _kwargs
-
-
-def _parse_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> CPMSProvider | Problem | None:
-    if response.status_code == 200:
-        response_200 = CPMSProvider.from_dict(response.json())
-
-        return response_200
-
-    if response.status_code == 400:
-        response_400 = Problem.from_dict(response.json())
-
-        return response_400
-
-    if response.status_code == 401:
-        response_401 = Problem.from_dict(response.json())
-
-        return response_401
-
-    if response.status_code == 403:
-        response_403 = Problem.from_dict(response.json())
-
-        return response_403
-
-    if response.status_code == 404:
-        response_404 = Problem.from_dict(response.json())
-
-        return response_404
-
-    if response.status_code == 406:
-        response_406 = Problem.from_dict(response.json())
-
-        return response_406
-
-    if response.status_code == 429:
-        response_429 = Problem.from_dict(response.json())
-
-        return response_429
-
-    if client.raise_on_unexpected_status:
-        raise errors.UnexpectedStatus(response.status_code, response.content)
-    else:
-        return None
-
-
-def _build_response(
-    *, client: AuthenticatedClient | Client, response: httpx.Response
-) -> Response[CPMSProvider | Problem]:
-    return Response(
-        status_code=HTTPStatus(response.status_code),
-        content=response.content,
-        headers=response.headers,
-        parsed=_parse_response(client=client, response=response),
-    )
-
-
-def sync_detailed(
-    cpms_provider_id: str,
-    *,
-    client: AuthenticatedClient,
-    ev_energy_version: str | Unset = UNSET,
-) -> Response[CPMSProvider | Problem]:
-    """Retrieve a CPMS provider
-
-     Retrieves one CPMS provider by its provider code.
-
-    Args:
-        cpms_provider_id (str):
-        ev_energy_version (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[CPMSProvider | Problem]
-    """
-
-    kwargs = _get_kwargs(
-        cpms_provider_id=cpms_provider_id,
-        ev_energy_version=ev_energy_version,
-    )
-
-    response = client.get_httpx_client().request(
-        **kwargs,
-    )
-
-    return _build_response(client=client, response=response)
-
-
-def sync(
-    cpms_provider_id: str,
-    *,
-    client: AuthenticatedClient,
-    ev_energy_version: str | Unset = UNSET,
-) -> CPMSProvider | Problem | None:
-    """Retrieve a CPMS provider
-
-     Retrieves one CPMS provider by its provider code.
-
-    Args:
-        cpms_provider_id (str):
-        ev_energy_version (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        CPMSProvider | Problem
-    """
-
-    return sync_detailed(
-        cpms_provider_id=cpms_provider_id,
-        client=client,
-        ev_energy_version=ev_energy_version,
-    ).parsed
-
-
-async def asyncio_detailed(
-    cpms_provider_id: str,
-    *,
-    client: AuthenticatedClient,
-    ev_energy_version: str | Unset = UNSET,
-) -> Response[CPMSProvider | Problem]:
-    """Retrieve a CPMS provider
-
-     Retrieves one CPMS provider by its provider code.
-
-    Args:
-        cpms_provider_id (str):
-        ev_energy_version (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        Response[CPMSProvider | Problem]
-    """
-
-    kwargs = _get_kwargs(
-        cpms_provider_id=cpms_provider_id,
-        ev_energy_version=ev_energy_version,
-    )
-
-    response = await client.get_async_httpx_client().request(**kwargs)
-
-    return _build_response(client=client, response=response)
-
-
-async def asyncio(
-    cpms_provider_id: str,
-    *,
-    client: AuthenticatedClient,
-    ev_energy_version: str | Unset = UNSET,
-) -> CPMSProvider | Problem | None:
-    """Retrieve a CPMS provider
-
-     Retrieves one CPMS provider by its provider code.
-
-    Args:
-        cpms_provider_id (str):
-        ev_energy_version (str | Unset):
-
-    Raises:
-        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
-        httpx.TimeoutException: If the request takes longer than Client.timeout.
-
-    Returns:
-        CPMSProvider | Problem
-    """
-
-    return (
-        await asyncio_detailed(
-            cpms_provider_id=cpms_provider_id,
-            client=client,
-            ev_energy_version=ev_energy_version,
-        )
-    ).parsed
