@@ -314,3 +314,14 @@ def test_a_closed_client_raises_usage_error(sdk: Sdk, api: respx.MockRouter) -> 
     sdk.close_all()
     with pytest.raises(UsageError, match="closed"):
         sdk.get_site(client)
+
+
+@pytest.mark.parametrize("lead", [180, 185, 190])
+def test_a_secret_cut_at_the_edge_of_a_body_excerpt_is_not_half_shown(
+    sdk: Sdk, api: respx.MockRouter, lead: int
+) -> None:
+    body = "x" * lead + CLIENT_SECRET + " and more"
+    api.post(TOKEN_URL).respond(500, text=body)
+    with pytest.raises(EvEnergyError) as caught:
+        sdk.get_site(credentials_client(sdk, max_retries=0))
+    assert CLIENT_SECRET[: 200 - lead] not in str(caught.value)

@@ -13,7 +13,6 @@ raises on purpose derives from `EvEnergyError`.
 from evenergy_openapi.models import CPMSProvider, CPMSProviderId, EVSESite
 
 from ._client import AsyncEvEnergy, EvEnergy
-from ._config import ClientOptions
 from ._exceptions import (
     APIConnectionError,
     APIStatusError,
@@ -62,7 +61,6 @@ __all__ = [
     "BadRequestError",
     "CPMSProvider",
     "CPMSProviderId",
-    "ClientOptions",
     "ConfigurationError",
     "CpmsProviders",
     "CpmsProvidersWithRawResponse",

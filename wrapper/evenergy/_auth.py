@@ -27,7 +27,7 @@ from ._body import json_body
 from ._checks import is_header_token
 from ._constants import DEFAULT_TOKEN_LIFETIME_S, MAX_TOKEN_LIFETIME_S, TOKEN_REFRESH_MARGIN_S
 from ._exceptions import AuthenticationError, EvEnergyError, ResponseValidationError, status_error
-from ._secret import Secret
+from ._secret import Secret, excerpt
 
 _KEPT_TOKENS = 8  # fetched tokens remembered, so that a server echoing an old one is masked too
 
@@ -130,6 +130,7 @@ class ClientCredentials:
                 self.operation, "no access_token string in the token response", response=response
             )
         secret = Secret(token.strip())
+        self._fetched.append(secret)  # kept live, so that a server echoing it is masked too
         if not is_header_token(secret.reveal()):
             raise ResponseValidationError(
                 self.operation,
@@ -138,7 +139,6 @@ class ClientCredentials:
             )
         lifetime = _lifetime(body.get("expires_in"))
         margin = min(TOKEN_REFRESH_MARGIN_S, lifetime / 2)
-        self._fetched.append(secret)
         self._cached = _CachedToken(secret, self._clock() + lifetime - margin)
         return secret
 
@@ -163,7 +163,7 @@ def _oauth_error(response: httpx.Response) -> str:
     body = json_body(response)
     if not isinstance(body, dict):
         return "no error description"
-    parts = [str(body[key])[:200] for key in ("error", "error_description") if key in body]
+    parts = [excerpt(str(body[key]), 200) for key in ("error", "error_description") if key in body]
     return ": ".join(parts) or "no error description"
 
 
@@ -222,9 +222,8 @@ class AsyncTokens:
 
     def __init__(self, credentials: Credentials) -> None:
         self.credentials = credentials
-        self._fetch: _Fetch[anyio.Event] | None = (
-            None  # one event loop: no lock needed between awaits
-        )
+        # One event loop: no lock is needed between the checks and the awaits.
+        self._fetch: _Fetch[anyio.Event] | None = None
 
     async def grant(
         self, stale: Secret | None, fetch: Callable[[ClientCredentials], Awaitable[httpx.Response]]

@@ -15,6 +15,7 @@ import platform
 import time
 import weakref
 from collections.abc import Awaitable, Callable
+from functools import cache
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -40,12 +41,17 @@ RequestArgs = dict[str, Any]
 """What a generated operation's `build_request` returns: method, url (a path), params, headers."""
 
 
+@cache
 def user_agent() -> str:
     """Name the SDK, its version, Python's and httpx's in the User-Agent."""
     return (
         f"evenergy-python/{__version__} "
         f"{platform.python_implementation()}/{platform.python_version()} httpx/{httpx.__version__}"
     )
+
+
+def _bearer(grant: Grant) -> str:
+    return f"Bearer {grant.token.reveal()}"
 
 
 class _RequestCore:
@@ -64,7 +70,7 @@ class _RequestCore:
     def build(
         self, http: httpx.Client | httpx.AsyncClient, args: RequestArgs, grant: Grant
     ) -> httpx.Request:
-        authorization = {"Authorization": f"Bearer {grant.token.reveal()}"}
+        authorization = {"Authorization": _bearer(grant)}
         url = self.settings.base_url + args["url"]
         if params := args.get("params"):
             # Encoded here, once: httpx's params= parses and rebuilds the URL, which showed in
@@ -85,7 +91,7 @@ class _RequestCore:
 
     @staticmethod
     def authorize(request: httpx.Request, grant: Grant) -> None:
-        request.headers["Authorization"] = f"Bearer {grant.token.reveal()}"
+        request.headers["Authorization"] = _bearer(grant)
 
     @staticmethod
     def needs_new_token(response: httpx.Response, grant: Grant, stale: Secret | None) -> bool:
@@ -287,13 +293,10 @@ class AsyncTransport:
         derived.owns_http = False  # the original closes them
         return derived
 
-    def _check_loop(self) -> None:
-        self._loop.check()
-
     async def send(self, operation: str, args: RequestArgs) -> httpx.Response:
         """Send one operation's request until it succeeds or may not be retried."""
         with scrubbed:
-            self._check_loop()
+            self._loop.check()
             grant = await self.tokens.grant(None, self._fetch_token)
             request = self.core.build(self.http, args, grant)
             stale: Secret | None = None
@@ -330,7 +333,7 @@ class AsyncTransport:
 
     async def aclose(self) -> None:
         """Close the HTTP client, unless the caller gave it and so owns it."""
-        self._check_loop()
+        self._loop.check()
         self._closed = True
         if self.owns_http:
             await self.http.aclose()

@@ -95,7 +95,8 @@ class _Writer:
     """
 
     def __init__(self, fmt: str, model: type, columns: Columns[Any], *, many: bool) -> None:
-        self.fmt, self.model, self.columns, self.many = fmt, model, columns, many
+        self.fmt, self.columns, self.many = fmt, columns, many
+        self._fields = _csv_fields(model)
         self.written = 0
         self.last_id: str | None = None
         self._rows: list[Any] = []  # a table is laid out once every row is known
@@ -107,9 +108,9 @@ class _Writer:
             click.echo(json.dumps(item.to_dict()))
         elif self.fmt == "csv":
             if not self.written:
-                click.echo(_csv_row(_csv_fields(self.model)), nl=False)
+                click.echo(_csv_row(self._fields), nl=False)
             data = item.to_dict()
-            row = [_csv_value(data.get(name)) for name in _csv_fields(self.model)]
+            row = [_csv_value(data.get(name)) for name in self._fields]
             click.echo(_csv_row(row), nl=False)
         elif self.many:  # one JSON array, item by item
             click.echo(
@@ -124,7 +125,7 @@ class _Writer:
         if self.fmt == "table":
             click.echo(_table(self._rows, self.columns))
         elif self.fmt == "csv" and not self.written:
-            click.echo(_csv_row(_csv_fields(self.model)), nl=False)
+            click.echo(_csv_row(self._fields), nl=False)
         elif self.fmt == "json" and self.many:
             click.echo("\n]" if self.written else "[]")
 

@@ -134,35 +134,6 @@ def _timeout(value: object) -> httpx.Timeout:
     return value
 
 
-class ClientOptions(TypedDict, total=False):
-    """The settings both clients take as keyword arguments; each one may be left out.
-
-    access_token: a ready bearer token (default: EVENERGY_ACCESS_TOKEN).
-    client_id, client_secret: OAuth2 client credentials, used when there is no access_token
-        (default: EVENERGY_CLIENT_ID, EVENERGY_CLIENT_SECRET).
-    token_url: where client credentials are exchanged for a token
-        (default: EVENERGY_TOKEN_URL, else https://api.ev.energy/o/token/).
-    base_url: the API root (default: EVENERGY_BASE_URL, else https://api.ev.energy/v2).
-    user: the default EvEnergy-User, a user id or the user's URL (default: EVENERGY_USER).
-    api_version: sent as EvEnergy-Version on every request (default: "2").
-    timeout: seconds, or an httpx.Timeout; must be finite (default: 20 s, 5 s to connect).
-    max_retries: retries of a failed request (default: 2).
-    max_retry_after: the longest Retry-After, in seconds, that is waited for before a retry;
-        a longer one raises RateLimitError at once (default: 60).
-    """
-
-    access_token: str | None
-    client_id: str | None
-    client_secret: str | None
-    token_url: str | None
-    base_url: str | None
-    user: str | None
-    api_version: str
-    timeout: float | httpx.Timeout | None
-    max_retries: int
-    max_retry_after: float
-
-
 class OptionOverrides(TypedDict, total=False):
     """What `with_options` may change for a block of calls; each one may be left out.
 

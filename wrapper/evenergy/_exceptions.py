@@ -11,6 +11,7 @@ from ._body import body_text
 from ._problem import ProblemDetails
 from ._rate_limit import RateLimit
 from ._retry_after import parse_retry_after
+from ._secret import excerpt as masked_excerpt
 
 __all__ = [
     "APIConnectionError",
@@ -184,7 +185,7 @@ def _describe(response: httpx.Response, problem: ProblemDetails | None, operatio
         if (problem.title or "").casefold() == response.reason_phrase.casefold():
             parts.remove(problem.title)
         return f"{operation}: " + ": ".join(part for part in parts if part)
-    excerpt = " ".join(body_text(response)[:_BODY_EXCERPT_CHARS].split())
+    excerpt = " ".join(masked_excerpt(body_text(response), _BODY_EXCERPT_CHARS).split())
     return f"{operation}: {status}" + (f": {excerpt}" if excerpt else "")
 
 

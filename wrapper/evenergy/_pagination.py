@@ -18,7 +18,7 @@ import httpx
 from ._checks import check_id
 from ._exceptions import EvEnergyError, PaginationError
 from ._rate_limit import RateLimit
-from ._secret import scrubbed
+from ._secret import excerpt
 
 T = TypeVar("T")
 
@@ -79,7 +79,8 @@ def link_cursor(links: dict[str | None, dict[str, str]], rel: str, *, followed: 
         if not followed:
             return None
         raise PaginationError(
-            f"the {rel}-page link {target[:200]!r} carries no usable {param} cursor ({error})"
+            f"the {rel}-page link {excerpt(target, 200)!r} carries no usable {param} cursor "
+            f"({error})"
         ) from None
     return cursor
 
@@ -165,8 +166,7 @@ class SyncPaginator(Generic[T]):
         walk: _Walk[T] = _Walk(self._after, self._before)
         while True:
             try:
-                with scrubbed:
-                    page = self._fetch(walk.cursors())
+                page = self._fetch(walk.cursors())
             except EvEnergyError as error:
                 walk.annotate(error)
                 raise
@@ -204,8 +204,7 @@ class AsyncPaginator(Generic[T]):
         walk: _Walk[T] = _Walk(self._after, self._before)
         while True:
             try:
-                with scrubbed:
-                    page = await self._fetch(walk.cursors())
+                page = await self._fetch(walk.cursors())
             except EvEnergyError as error:
                 walk.annotate(error)
                 raise

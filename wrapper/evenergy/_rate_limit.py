@@ -38,11 +38,14 @@ class RateLimit:
         return self.remaining < self.limit * LOW_BUDGET_FRACTION
 
 
+_MAX_DIGITS = len(str(MAX_HEADER_NUMBER))
+
+
 def _count(value: str | None) -> int | None:
     if value is None:
         return None
     text = value.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > len(str(MAX_HEADER_NUMBER)):
+    if not (text.isascii() and text.isdigit()) or len(text) > _MAX_DIGITS:
         return None
     number = int(text)
     return number if number <= MAX_HEADER_NUMBER else None

@@ -77,23 +77,35 @@ def _live_values() -> list[str]:
     return sorted(values, key=len, reverse=True)
 
 
-def redact(text: str) -> str:
-    """`text` with the value of every live Secret masked."""
-    for value in _live_values():
+def _masked(text: str, values: list[str]) -> str:
+    for value in values:
         if value in text:
             text = text.replace(value, _MASK)
     return text
 
 
-def _redact_json(value: Any) -> Any:
+def redact(text: str) -> str:
+    """`text` with the value of every live Secret masked."""
+    return _masked(text, _live_values())
+
+
+def excerpt(text: str, limit: int) -> str:
+    """At most `limit` characters of server text, for a message.
+
+    Masked before it is cut, so that no secret is left half-shown at the cut.
+    """
+    return redact(text)[:limit]
+
+
+def _redact_json(value: Any, values: list[str]) -> Any:
     if isinstance(value, str):
-        return redact(value)
+        return _masked(value, values)
     if isinstance(value, bytes):  # a decoding error carries the bytes it could not decode
-        return redact(value.decode("latin-1")).encode("latin-1")
+        return _masked(value.decode("latin-1"), values).encode("latin-1")
     if isinstance(value, dict):
-        return {redact(str(k)): _redact_json(v) for k, v in value.items()}
+        return {_masked(str(k), values): _redact_json(v, values) for k, v in value.items()}
     if isinstance(value, list):
-        return [_redact_json(v) for v in value]
+        return [_redact_json(v, values) for v in value]
     return value
 
 
@@ -103,16 +115,19 @@ def scrub(error: BaseException) -> None:
     Messages (`args`) and the text attributes of the SDK's errors are rewritten in place; a
     dataclass attribute (problem details) is replaced by a masked copy.
     """
+    values = _live_values()  # once for the whole chain
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        current.args = tuple(_redact_json(arg) for arg in current.args)
+        current.args = tuple(_redact_json(arg, values) for arg in current.args)
         for name, value in list(vars(current).items()):
             if isinstance(value, str | bytes | dict | list):
-                setattr(current, name, _redact_json(value))
+                setattr(current, name, _redact_json(value, values))
             elif is_dataclass(value) and not isinstance(value, type):
-                masked = {f.name: _redact_json(getattr(value, f.name)) for f in fields(value)}
+                masked = {
+                    f.name: _redact_json(getattr(value, f.name), values) for f in fields(value)
+                }
                 setattr(current, name, replace(value, **masked))
         current = current.__cause__ or current.__context__
 
