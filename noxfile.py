@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent
 SPEC = ROOT / "openapi.yaml"
 GENERATED = ROOT / "generated" / "evenergy_openapi"
 GENERATOR = ROOT / "generator"
+RESOURCES = ROOT / "wrapper" / "evenergy" / "_resources.py"  # rendered from _operations.py
 CONSTRAINTS = ("-c", "requirements/dev.txt")
 NODE_BIN = ROOT / "node_modules" / ".bin"
 TEMPLATE_BRANCHES = ROOT / "tests" / "generator"
@@ -128,12 +129,18 @@ def record_templates(session: nox.Session) -> None:
     session.log(f"recorded {UPSTREAM_TEMPLATES.relative_to(ROOT)}")
 
 
+def render_resources(session: nox.Session, package: Path, output: Path) -> None:
+    """Render the wrapper's resource classes from _operations.py, the spec and `package`."""
+    session.run("python", str(GENERATOR / "render_resources.py"), str(package), str(output))
+
+
 @nox.session
 def generate(session: nox.Session) -> None:
-    """Regenerate generated/ from openapi.yaml."""
+    """Regenerate generated/ from openapi.yaml, then the wrapper's resources (_resources.py)."""
     install_group(session, "generate")
     generate_into(session, GENERATED)
-    session.log(f"regenerated {GENERATED.relative_to(ROOT)} from {SPEC.name}")
+    render_resources(session, GENERATED, RESOURCES)
+    session.log(f"regenerated {GENERATED.relative_to(ROOT)} and {RESOURCES.name} from {SPEC.name}")
 
 
 @nox.session
@@ -162,9 +169,13 @@ def check_generated(session: nox.Session) -> None:
         fresh = Path(scratch) / "evenergy_openapi"
         generate_into(session, fresh)
         stale = differing_files(GENERATED, fresh)
+        rendered = Path(scratch) / RESOURCES.name
+        render_resources(session, fresh, rendered)
+        if rendered.read_text() != RESOURCES.read_text():
+            stale.append(str(RESOURCES.relative_to(ROOT)))
     if stale:
         session.error(
-            "generated/ is stale (run ./scripts/generate and commit the result): "
+            "generated code is stale (run ./scripts/generate and commit the result): "
             + ", ".join(stale)
         )
     # Template branches that openapi.yaml does not take (an integer enum) must work too.
@@ -206,7 +217,7 @@ def lint(session: nox.Session) -> None:
 def typecheck(session: nox.Session) -> None:
     """mypy --strict on the wrapper package, the tests and the scripts."""
     install_group(session, "typecheck", project=True)
-    session.run("mypy", "--strict", "wrapper/evenergy", "tests", "scripts")
+    session.run("mypy", "--strict", "wrapper/evenergy", "tests", "scripts", "generator")
 
 
 def build_wheel(session: nox.Session, directory: Path) -> Path:

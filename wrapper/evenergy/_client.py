@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from types import TracebackType
 from typing import Self, Unpack
 
@@ -12,7 +11,7 @@ from ._base_client import AsyncTransport, SyncTransport
 from ._config import OptionOverrides, Settings, override, resolve
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER_S
 from ._rate_limit import RateLimit
-from ._resources import AsyncCpmsProviders, AsyncEvseSites, CpmsProviders, EvseSites
+from ._resources import AsyncResources, SyncResources
 from ._version import API_VERSION
 
 
@@ -40,21 +39,17 @@ class _ClientBase:
         cheap to make; closing it does nothing, and closing this client closes both. Each value
         is checked as the constructor checks it.
         """
-        derived = copy.copy(self)
+        derived = object.__new__(type(self))  # its resources are made anew, on first use
         derived._settings = override(self._settings, changes)
         derived._transport = self._transport.derive(derived._settings)
-        derived._bind_resources()
         return derived
-
-    def _bind_resources(self) -> None:
-        raise NotImplementedError
 
     def __repr__(self) -> str:
         credentials = self._settings.credentials
         return f"{type(self).__name__}(base_url={self.base_url!r}, credentials={credentials!r})"
 
 
-class EvEnergy(_ClientBase):
+class EvEnergy(_ClientBase, SyncResources):
     """Blocking client of the ev.energy v2 API.
 
     Credentials: a ready `access_token`, or `client_id` and `client_secret` for the OAuth2
@@ -77,10 +72,6 @@ class EvEnergy(_ClientBase):
     ConfigurationError (a ValueError) before any request.
     """
 
-    evse_sites: EvseSites
-    """EVSE sites: `list()` and `get(id)`."""
-    cpms_providers: CpmsProviders
-    """CPMS providers: `list()` and `get(id)`."""
     _transport: SyncTransport
 
     def __init__(
@@ -104,11 +95,6 @@ class EvEnergy(_ClientBase):
             timeout=timeout, max_retries=max_retries, max_retry_after=max_retry_after,
         )  # fmt: skip
         self._transport = SyncTransport(self._settings, http_client)
-        self._bind_resources()
-
-    def _bind_resources(self) -> None:
-        self.evse_sites = EvseSites(self._transport)
-        self.cpms_providers = CpmsProviders(self._transport)
 
     def close(self) -> None:
         """Close the connections this client opened."""
@@ -126,17 +112,13 @@ class EvEnergy(_ClientBase):
         self.close()
 
 
-class AsyncEvEnergy(_ClientBase):
+class AsyncEvEnergy(_ClientBase, AsyncResources):
     """Async client of the ev.energy v2 API: `EvEnergy` with `await` and `async for`.
 
     Takes the same options as `EvEnergy`, with the same defaults; `http_client` is an
     httpx.AsyncClient. One client serves one event loop (see UsageError).
     """
 
-    evse_sites: AsyncEvseSites
-    """EVSE sites: `list()` and `await get(id)`."""
-    cpms_providers: AsyncCpmsProviders
-    """CPMS providers: `list()` and `await get(id)`."""
     _transport: AsyncTransport
 
     def __init__(
@@ -160,11 +142,6 @@ class AsyncEvEnergy(_ClientBase):
             timeout=timeout, max_retries=max_retries, max_retry_after=max_retry_after,
         )  # fmt: skip
         self._transport = AsyncTransport(self._settings, http_client)
-        self._bind_resources()
-
-    def _bind_resources(self) -> None:
-        self.evse_sites = AsyncEvseSites(self._transport)
-        self.cpms_providers = AsyncCpmsProviders(self._transport)
 
     async def aclose(self) -> None:
         """Close the connections this client opened."""
