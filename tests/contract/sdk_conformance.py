@@ -29,6 +29,7 @@ from evenergy import (
     PermissionDeniedError,
     RateLimitError,
 )
+from evenergy._resources import ENDPOINTS
 
 # The documented mapping, written out again here on purpose: the SDK must agree with it.
 DOCUMENTED_CLASSES: dict[int, type[APIStatusError]] = {
@@ -54,25 +55,22 @@ def _replay(response: Any) -> httpx.Response:
 
 
 def _call_sdk(client: EvEnergy, case: Any) -> object:
-    """Make the SDK call that corresponds to the case; return what it returns."""
-    path = case.operation.path
-    params = case.path_parameters or {}
-    query = case.query or {}
+    """Make the SDK call that corresponds to the case; return what it returns (a list's page)."""
+    endpoint = next((e for e in ENDPOINTS if e.path == case.operation.path), None)
+    if endpoint is None:
+        raise AssertionError(f"the SDK has no call for {case.operation.label}")
+    method = endpoint.method_of(client)
     user = (case.headers or {}).get("EvEnergy-User")
-    page_size = int(query["page_size"]) if "page_size" in query else None  # wire text or int
+    arguments: dict[str, Any] = {"user": user} if endpoint.takes_user else {}
+    if endpoint.id_parameter is not None:
+        return method((case.path_parameters or {})[endpoint.id_parameter], **arguments)
+    query = case.query or {}
+    if "page_size" in query:
+        arguments["page_size"] = int(query["page_size"])  # wire text or int
     # The API ignores page_before when page_after is given; the SDK refuses both at once.
     after = query.get("page_after")
-    cursors = {"page_after": after, "page_before": None if after else query.get("page_before")}
-    if path == "/evse_sites":
-        pages = client.evse_sites.list(page_size=page_size, user=user, **cursors).iter_pages()
-        return next(iter(pages))
-    if path == "/evse_sites/{evse_site_id}":
-        return client.evse_sites.get(params["evse_site_id"], user=user)
-    if path == "/cpms_providers":
-        return next(iter(client.cpms_providers.list(page_size=page_size, **cursors).iter_pages()))
-    if path == "/cpms_providers/{cpms_provider_id}":
-        return client.cpms_providers.get(params["cpms_provider_id"])
-    raise AssertionError(f"the SDK has no call for {case.operation.label}")
+    arguments.update(page_after=after, page_before=None if after else query.get("page_before"))
+    return next(iter(method(**arguments).iter_pages()))
 
 
 def _problem_title(content: bytes) -> str | None:

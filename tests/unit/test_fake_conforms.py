@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import httpx
@@ -30,13 +31,13 @@ def fits(value: Any, pointer: str) -> list[str]:
     return [error.message for error in validator.iter_errors(value)]
 
 
-ID_PARAMETERS = {"evse_sites": "/{evse_site_id}", "cpms_providers": "/{cpms_provider_id}"}
-
-
 def operation_path(url: httpx.URL) -> str:
     """The spec's path template for a request URL."""
-    parts = url.path.removeprefix("/v2").rstrip("/").split("/")
-    return "/" + parts[1] + (ID_PARAMETERS[parts[1]] if len(parts) > 2 else "")
+    path = url.path.removeprefix("/v2")
+    for template in SPEC["paths"]:
+        if re.fullmatch(re.sub(r"\{[^}]+\}", "[^/]+", template) + "/?", path):
+            return str(template)
+    raise AssertionError(f"openapi.yaml has no path for {path}")
 
 
 def check(request: httpx.Request, response: httpx.Response) -> None:

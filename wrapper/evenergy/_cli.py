@@ -23,6 +23,8 @@ from evenergy_openapi.models import CPMSProvider, EVSESite
 from ._client import EvEnergy
 from ._exceptions import ConfigurationError, EvEnergyError
 from ._pagination import SyncPaginator
+from ._resource_base import Endpoint
+from ._resources import ENDPOINTS
 from ._version import API_VERSION, __version__
 
 ClientFactory = Callable[..., EvEnergy]
@@ -61,6 +63,24 @@ Environment:
   EVENERGY_TOKEN_URL       where client credentials get a token (--token-url)
   EVENERGY_BASE_URL        the API root, /v2 included (--base-url)
   EVENERGY_USER            act as this user (--user)"""
+
+
+COLUMNS: dict[type[Any], Columns[Any]] = {EVSESite: SITE_COLUMNS, CPMSProvider: PROVIDER_COLUMNS}
+
+
+def columns_of(model: type[T]) -> Columns[T]:
+    """A model's table columns: as chosen above, else each field by its name."""
+    chosen: Columns[T] | None = COLUMNS.get(model)
+    if chosen is not None:
+        return chosen
+    return [(name.upper(), lambda item, name=name: _cell(getattr(item, name)))  # type: ignore[misc]
+            for name in _csv_fields(model)]  # fmt: skip
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "-"
+    return str(len(value)) if isinstance(value, list) else str(value)
 
 
 def _table(rows: list[T], columns: Columns[T]) -> str:
@@ -330,77 +350,70 @@ def cli(**options: Any) -> None:
     """
 
 
-@cli.group(
-    epilog=_examples("sites list --page-size 50", "sites get site01JX2SZ0WAFTDYVYY0JRAYREY7")
-)
-def sites() -> None:
-    """EVSE sites: places with charge points that several users can charge at."""
+def _list_command(endpoint: Endpoint[Any]) -> click.Command:
+    resource = endpoint.operation.resource
+    noun, example = resource.command, resource.example_id
+
+    @click.command(
+        "list",
+        help=f"List {resource.singular}s: the first page, every page with --all, or --limit N "
+        "of them.\n\nAn interrupted walk (an API error, Ctrl-C) exits non-zero and prints on "
+        "stderr the command that continues it; what was written stays valid in every format.",
+        epilog=_examples(
+            f"{noun} list",
+            f"{noun} list --all --format jsonl | jq -r .id",
+            f"{noun} list --all --format jsonl --after {example} >> {noun}.jsonl",
+            f"{noun} list --limit 10 --format csv",
+        ),
+    )  # fmt: skip
+    @_list_options
+    @click.pass_context
+    def command(ctx: click.Context, /, **options: Any) -> None:
+        with _client(ctx) as client:
+            paginator = endpoint.method_of(client)(
+                page_size=options["page_size"], page_after=options["after"],
+                page_before=options["before"],
+            )  # fmt: skip
+            _print_list(ctx, paginator, noun, endpoint.model, columns_of(endpoint.model))
+
+    return command
 
 
-@sites.command(
-    "list",
-    epilog=_examples(
-        "sites list",
-        "sites list --all --format jsonl | jq -r .id",
-        "sites list --all --format jsonl --after site01JX2SZ0WAFTDYVYY0JRAYREY7 >> sites.jsonl",
-        "sites list --limit 10 --format csv",
-    ),
-)
-@_list_options
-@click.pass_context
-def sites_list(ctx: click.Context, /, **options: Any) -> None:
-    """List EVSE sites: the first page, every page with --all, or --limit N of them.
+def _get_command(endpoint: Endpoint[Any]) -> click.Command:
+    resource = endpoint.operation.resource
 
-    An interrupted walk (an API error, Ctrl-C) exits non-zero and prints on stderr the command
-    that continues it; what was written stays valid in every format.
-    """
-    with _client(ctx) as client:
-        paginator = client.evse_sites.list(
-            page_size=options["page_size"], page_after=options["after"],
-            page_before=options["before"],
-        )  # fmt: skip
-        _print_list(ctx, paginator, "sites", EVSESite, SITE_COLUMNS)
+    @click.command(
+        "get", help=f"Show one {resource.singular}.",
+        epilog=_examples(f"{resource.command} get {resource.example_id}"),
+    )  # fmt: skip
+    @click.argument("item_id", metavar="ID")
+    @FORMAT
+    @click.pass_context
+    def command(ctx: click.Context, item_id: str) -> None:
+        with _client(ctx) as client:
+            item = endpoint.method_of(client)(item_id)
+            _print_one(ctx, item, columns_of(endpoint.model))
+
+    return command
 
 
-@sites.command("get", epilog=_examples("sites get site01JX2SZ0WAFTDYVYY0JRAYREY7"))
-@click.argument("site_id")
-@FORMAT
-@click.pass_context
-def sites_get(ctx: click.Context, site_id: str) -> None:
-    """Show one EVSE site."""
-    with _client(ctx) as client:
-        _print_one(ctx, client.evse_sites.get(site_id), SITE_COLUMNS)
+def _add_commands(root: click.Group) -> None:
+    """A group per resource, a command per operation: what _operations.py declares."""
+    groups: dict[str, click.Group] = {}
+    for endpoint in ENDPOINTS:
+        resource = endpoint.operation.resource
+        if resource.command not in groups:
+            groups[resource.command] = click.Group(
+                resource.command, help=resource.summary,
+                epilog=_examples(f"{resource.command} list --page-size 50",
+                                 f"{resource.command} get {resource.example_id}"),
+            )  # fmt: skip
+            root.add_command(groups[resource.command])
+        make = _list_command if endpoint.operation.method == "list" else _get_command
+        groups[resource.command].add_command(make(endpoint))
 
 
-@cli.group(epilog=_examples("providers list", "providers get CHARGEPOINT"))
-def providers() -> None:
-    """CPMS providers: the charge-point management systems ev.energy integrates with."""
-
-
-@providers.command(
-    "list",
-    epilog=_examples("providers list", "providers list --format json", "providers list --all"),
-)
-@_list_options
-@click.pass_context
-def providers_list(ctx: click.Context, /, **options: Any) -> None:
-    """List CPMS providers: the first page, every page with --all, or --limit N (as sites)."""
-    with _client(ctx) as client:
-        paginator = client.cpms_providers.list(
-            page_size=options["page_size"], page_after=options["after"],
-            page_before=options["before"],
-        )  # fmt: skip
-        _print_list(ctx, paginator, "providers", CPMSProvider, PROVIDER_COLUMNS)
-
-
-@providers.command("get", epilog=_examples("providers get CHARGEPOINT"))
-@click.argument("provider_id")
-@FORMAT
-@click.pass_context
-def providers_get(ctx: click.Context, provider_id: str) -> None:
-    """Show one CPMS provider by its code."""
-    with _client(ctx) as client:
-        _print_one(ctx, client.cpms_providers.get(provider_id), PROVIDER_COLUMNS)
+_add_commands(cli)
 
 
 def main() -> None:

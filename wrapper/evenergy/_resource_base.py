@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 import httpx
 
@@ -57,6 +57,12 @@ class Endpoint(Generic[M]):
     def name(self) -> str:
         """The operationId, as errors and logs name the call."""
         return self.operation.operation_id
+
+    def method_of(self, client: object) -> Callable[..., Any]:
+        """The operation's method on a client: `client.<resource>.<method>`."""
+        resource = getattr(client, self.operation.resource.attribute)
+        method: Callable[..., Any] = getattr(resource, self.operation.method)
+        return method
 
 
 def given(value: str | None) -> str | Unset:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import random
+import re
 import threading
 from collections import deque
 from collections.abc import Iterable, Mapping
@@ -17,9 +18,24 @@ from evenergy_openapi.models import CPMSProvider, EVSESite
 
 from .._client import AsyncEvEnergy, EvEnergy
 from .._constants import DEFAULT_TOKEN_URL, MAX_PAGE_SIZE, MIN_PAGE_SIZE
+from .._resources import ENDPOINTS
 from ._data import FAKE_BASE_URL, checked, make_provider, make_site
 
 _DEFAULT_PAGE_SIZE = 25  # the API's own default, when a request names none
+
+
+def _route_pattern(path: str) -> re.Pattern[str]:
+    """A request path's end that `path` (an openapi.yaml template) matches; its id as `id`."""
+    parts = re.split(r"\{[^}]+\}", path)
+    return re.compile("(?P<id>[^/]+)".join(map(re.escape, parts)) + "/?$")
+
+
+# Every endpoint the SDK exposes, routed from openapi.yaml's paths; items before lists, so that
+# a provider called "evse_sites" is an item of /cpms_providers, not the list of sites.
+_ROUTES = [
+    (endpoint, _route_pattern(endpoint.path))
+    for endpoint in sorted(ENDPOINTS, key=lambda endpoint: endpoint.id_parameter is None)
+]
 _LAST = "<about:blank>"
 FAKE_ACCESS_TOKEN = "fake-access-token"  # noqa: S105 - the fake's own token
 """The bearer token the fake accepts by default (and gives its own clients)."""
@@ -56,6 +72,9 @@ class FakeEvEnergyAPI:
     Bearer tokens: `access_token` (FAKE_ACCESS_TOKEN by default; None accepts any) and those its
     token endpoint issued. The token endpoint accepts any client id and secret, or only the pairs
     in `client_credentials` when given. Every request it answers is kept in `requests`.
+
+    Requests are routed by the paths of the operations the SDK exposes (see
+    evenergy/_operations.py), each to its resource's list in `collections`.
     """
 
     def __init__(
@@ -81,6 +100,11 @@ class FakeEvEnergyAPI:
             if providers is not None
             else [make_provider("CHARGEPOINT"), make_provider("SWTCH")]
         )
+        self.collections: dict[str, list[dict[str, Any]]] = {
+            endpoint.operation.resource.attribute: [] for endpoint in ENDPOINTS
+        }
+        """Every resource's items by its client attribute; `sites` and `providers` are two."""
+        self.collections.update(evse_sites=self.sites, cpms_providers=self.providers)
         self.access_token = access_token
         self.client_credentials = dict(client_credentials) if client_credentials else None
         self.rate_limit = rate_limit
@@ -219,23 +243,21 @@ class FakeEvEnergyAPI:
         return self._route(request)
 
     def _route(self, request: httpx.Request) -> httpx.Response:
-        parts = request.url.path.rstrip("/").split("/")
-        if parts[-1] == "evse_sites":
-            return self._page(request, self.sites, "evse_sites")
-        if parts[-1] == "cpms_providers":
-            return self._page(request, self.providers, "cpms_providers")
-        if len(parts) >= 2 and parts[-2] in ("evse_sites", "cpms_providers"):
-            items = self.sites if parts[-2] == "evse_sites" else self.providers
-            wanted = unquote(parts[-1])
+        for endpoint, pattern in _ROUTES:
+            found = pattern.search(request.url.path)
+            if found is None:
+                continue
+            items = self.collections[endpoint.operation.resource.attribute]
+            if endpoint.id_parameter is None:
+                return self._page(request, items)
+            wanted = unquote(found["id"])
             for item in items:
                 if item["id"] == wanted:
                     return httpx.Response(200, json=item, headers=self._headers())
             return self._problem(404, "Not found", "Resource does not exist or cannot be accessed.")
         return self._problem(404, "Not found", "There is no such endpoint.")
 
-    def _page(
-        self, request: httpx.Request, items: list[dict[str, Any]], name: str
-    ) -> httpx.Response:
+    def _page(self, request: httpx.Request, items: list[dict[str, Any]]) -> httpx.Response:
         params = request.url.params
         try:
             size = int(params.get("page_size", _DEFAULT_PAGE_SIZE))
