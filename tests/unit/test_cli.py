@@ -205,3 +205,23 @@ def test_help_documents_the_environment() -> None:
     for name in ("EVENERGY_ACCESS_TOKEN", "EVENERGY_CLIENT_ID", "EVENERGY_TOKEN_URL",
                  "EVENERGY_BASE_URL", "EVENERGY_USER", "--format", "--timeout"):  # fmt: skip
         assert name in result.stdout
+
+
+def test_a_model_without_chosen_columns_is_shown_field_by_field() -> None:
+    from evenergy._cli import columns_of
+    from evenergy_openapi.models import Problem
+
+    problem = Problem.from_dict({"title": "Not found", "status": 404, "detail": "No such site."})
+    cells = {title: cell(problem) for title, cell in columns_of(Problem)}
+    assert cells["TITLE"] == "Not found"
+    assert cells["STATUS"] == "404"
+    assert cells["TYPE"] == "-"  # left out by the server
+
+
+def test_every_declared_operation_has_a_command() -> None:
+    from evenergy._resources import ENDPOINTS
+
+    for endpoint in ENDPOINTS:
+        group = endpoint.operation.resource.command
+        result = CliRunner().invoke(cli, [group, endpoint.operation.method, "--help"])
+        assert result.exit_code == 0, (group, result.output)

@@ -179,3 +179,19 @@ def test_python_m_evenergy_testing_serve_prints_what_the_cli_needs() -> None:
         for stream in (process.stdout, process.stderr):
             if stream is not None:
                 stream.close()
+
+
+def test_every_declared_resource_has_a_collection_that_the_fake_routes_to() -> None:
+    from evenergy._resources import ENDPOINTS
+
+    fake = FakeEvEnergyAPI(site_count=2)
+    assert fake.collections["evse_sites"] is fake.sites
+    assert fake.collections["cpms_providers"] is fake.providers
+    with fake.client() as client:
+        for endpoint in ENDPOINTS:
+            items = fake.collections[endpoint.operation.resource.attribute]
+            method = endpoint.method_of(client)
+            if endpoint.id_parameter is None:
+                assert [item.id for item in method()] == [item["id"] for item in items]
+            else:
+                assert method(items[-1]["id"]).id == items[-1]["id"]

@@ -19,6 +19,7 @@ import attrs
 import click
 
 from evenergy_openapi.models import CPMSProvider, EVSESite
+from evenergy_openapi.types import Unset
 
 from ._client import EvEnergy
 from ._exceptions import ConfigurationError, EvEnergyError
@@ -73,12 +74,15 @@ def columns_of(model: type[T]) -> Columns[T]:
     chosen: Columns[T] | None = COLUMNS.get(model)
     if chosen is not None:
         return chosen
-    return [(name.upper(), lambda item, name=name: _cell(getattr(item, name)))  # type: ignore[misc]
-            for name in _csv_fields(model)]  # fmt: skip
+
+    def column(name: str) -> tuple[str, Callable[[T], str]]:
+        return name.rstrip("_").upper(), lambda item: _cell(getattr(item, name))
+
+    return [column(name) for name in _csv_fields(model)]
 
 
 def _cell(value: Any) -> str:
-    if value is None:
+    if value is None or isinstance(value, Unset):
         return "-"
     return str(len(value)) if isinstance(value, list) else str(value)
 
