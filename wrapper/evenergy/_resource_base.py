@@ -17,7 +17,7 @@ import httpx
 from evenergy_openapi.types import UNSET, Unset
 
 from ._base_client import AsyncTransport, RequestArgs, SyncTransport
-from ._checks import check_id, check_page_size, check_user
+from ._checks import check_id, check_user
 from ._operations import Operation
 from ._pagination import AsyncPaginator, Cursors, Page, SyncPaginator, page_of
 from ._parsing import Model, parse_list, parse_one
@@ -25,18 +25,6 @@ from ._raw_response import RawResponse
 from ._secret import scrubbed
 
 M = TypeVar("M", bound=Model)
-
-__all__ = [
-    "AsyncResourceBase",
-    "Cursors",
-    "Endpoint",
-    "ListCall",
-    "RequestArgs",
-    "SyncResourceBase",
-    "check_id",
-    "check_page_size",
-    "given",
-]
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,21 +16,12 @@ from evenergy_openapi.api.evse_sites import get_evse_site, list_evse_sites
 from evenergy_openapi.models import CPMSProvider, EVSESite
 from evenergy_openapi.types import Unset
 
-from ._base_client import AsyncTransport, SyncTransport
+from ._base_client import AsyncTransport, RequestArgs, SyncTransport
+from ._checks import check_id, check_page_size
 from ._operations import OPERATIONS
-from ._pagination import AsyncPaginator, Page, SyncPaginator
+from ._pagination import AsyncPaginator, Cursors, Page, SyncPaginator
 from ._raw_response import RawResponse
-from ._resource_base import (
-    AsyncResourceBase,
-    Cursors,
-    Endpoint,
-    ListCall,
-    RequestArgs,
-    SyncResourceBase,
-    check_id,
-    check_page_size,
-    given,
-)
+from ._resource_base import AsyncResourceBase, Endpoint, ListCall, SyncResourceBase, given
 
 LIST_EVSE_SITES = Endpoint(
     OPERATIONS[0],
