@@ -53,6 +53,18 @@ def test_with_options_changes_one_call_and_leaves_the_client_alone(
     assert "EvEnergy-User" not in route.calls.last.request.headers
 
 
+def test_with_options_after_the_resources_were_used_still_applies(
+    sdk: Sdk, api: respx.MockRouter
+) -> None:
+    route = api.get(f"/evse_sites/{SITE_ID}").respond(200, json=site(1))
+    client = sdk.client()
+    sdk.get_site(client)  # the client's resources now exist
+    sdk.get_site(client.with_options(user="user01HN2NJ9NMRZBXT1H6FT9N7735"))
+    assert route.calls.last.request.headers["EvEnergy-User"] == "user01HN2NJ9NMRZBXT1H6FT9N7735"
+    sdk.get_site(client)
+    assert "EvEnergy-User" not in route.calls.last.request.headers
+
+
 def test_with_options_shares_the_pool_token_cache_and_budget(
     sdk: Sdk, api: respx.MockRouter
 ) -> None:

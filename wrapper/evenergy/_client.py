@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+from functools import cached_property
 from types import TracebackType
 from typing import Self, Unpack
 
@@ -39,7 +41,13 @@ class _ClientBase:
         cheap to make; closing it does nothing, and closing this client closes both. Each value
         is checked as the constructor checks it.
         """
-        derived = object.__new__(type(self))  # its resources are made anew, on first use
+        derived = copy.copy(self)
+        # Its resources (cached properties) belong to this client's transport: made anew.
+        cls = type(self)
+        for name in [
+            n for n in vars(derived) if isinstance(getattr(cls, n, None), cached_property)
+        ]:
+            del vars(derived)[name]
         derived._settings = override(self._settings, changes)
         derived._transport = self._transport.derive(derived._settings)
         return derived
