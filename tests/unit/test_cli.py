@@ -218,6 +218,28 @@ def test_a_model_without_chosen_columns_is_shown_field_by_field() -> None:
     assert cells["TYPE"] == "-"  # left out by the server
 
 
+def test_csv_names_each_field_as_the_json_does(capsys: pytest.CaptureFixture[str]) -> None:
+    import attrs
+
+    from evenergy._cli import _Writer, columns_of
+
+    @attrs.define
+    class Thing:  # as the generator writes a model with a field called "type"
+        id: str
+        type_: str
+
+        def to_dict(self) -> dict[str, str]:
+            return {"id": self.id, "type": self.type_}
+
+    writer = _Writer("csv", Thing, columns_of(Thing), many=True)
+    writer.write(Thing("thing1", "big"))
+    writer.close()
+    assert list(csv.DictReader(io.StringIO(capsys.readouterr().out))) == [
+        {"id": "thing1", "type": "big"}
+    ]
+    assert [title for title, _ in columns_of(Thing)] == ["ID", "TYPE"]
+
+
 def test_every_declared_operation_has_a_command() -> None:
     from evenergy._resources import ENDPOINTS
 

@@ -76,9 +76,9 @@ def columns_of(model: type[T]) -> Columns[T]:
         return chosen
 
     def column(name: str) -> tuple[str, Callable[[T], str]]:
-        return name.rstrip("_").upper(), lambda item: _cell(getattr(item, name))
+        return _json_name(name).upper(), lambda item: _cell(getattr(item, name))
 
-    return [column(name) for name in _csv_fields(model)]
+    return [column(name) for name in _field_names(model)]
 
 
 def _cell(value: Any) -> str:
@@ -102,8 +102,16 @@ def _csv_row(values: list[Any]) -> str:
     return out.getvalue()
 
 
-def _csv_fields(model: type) -> list[str]:
+def _field_names(model: type) -> list[str]:
+    """A model's attributes, one per field of its schema."""
     return [f.name for f in attrs.fields(model) if f.name != "additional_properties"]
+
+
+def _json_name(attribute: str) -> str:
+    """A field's name in the JSON and in `to_dict()`, from its attribute's name."""
+    # The generator adds "_" to `type` and other names Python keeps for itself; the API's field
+    # names are snake_case already.
+    return attribute.rstrip("_")
 
 
 def _csv_value(value: Any) -> Any:
@@ -120,7 +128,7 @@ class _Writer:
 
     def __init__(self, fmt: str, model: type, columns: Columns[Any], *, many: bool) -> None:
         self.fmt, self.columns, self.many = fmt, columns, many
-        self._fields = _csv_fields(model)
+        self._fields = [_json_name(name) for name in _field_names(model)]
         self.written = 0
         self.last_id: str | None = None
         self._rows: list[Any] = []  # a table is laid out once every row is known
