@@ -9,6 +9,7 @@ import shutil
 import sys
 import tempfile
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 
 import nox
@@ -276,13 +277,20 @@ def build(session: nox.Session) -> None:
     session.log(f"built and checked {sdist.name} and {wheel.name}")
 
 
+def install_wheel_for_tests(
+    session: nox.Session, scratch: Path, constraints: Sequence[str]
+) -> None:
+    """Build the SDK's wheel into `scratch`; install it and the test group under `constraints`."""
+    wheel = build_wheel(session, scratch)
+    packages = nox.project.dependency_groups(PYPROJECT, "test")
+    session.install(*constraints, *packages, "--reinstall-package", "evenergy", str(wheel))
+
+
 @nox.session(python=PYTHONS)
 def unit(session: nox.Session) -> None:
     """The unit suite against the built wheel (not the source tree), on each supported Python."""
     with tempfile.TemporaryDirectory() as scratch:
-        wheel = build_wheel(session, Path(scratch))
-        packages = nox.project.dependency_groups(PYPROJECT, "test")
-        session.install(*CONSTRAINTS, *packages, "--reinstall-package", "evenergy", str(wheel))
+        install_wheel_for_tests(session, Path(scratch), CONSTRAINTS)
     session.run("pytest", "tests/unit", *session.posargs)
 
 
@@ -302,10 +310,7 @@ def unit_lowest(session: nox.Session) -> None:
         others = [line for line in locked if "==" in line and line.split("==")[0] not in names]
         constraints = Path(scratch) / "constraints.txt"
         constraints.write_text("\n".join(pins + others) + "\n")
-        wheel = build_wheel(session, Path(scratch))
-        packages = nox.project.dependency_groups(PYPROJECT, "test")
-        session.install("-c", str(constraints), *packages, "--reinstall-package", "evenergy",
-                        str(wheel))  # fmt: skip
+        install_wheel_for_tests(session, Path(scratch), ("-c", str(constraints)))
     session.log("lowest direct dependencies: " + ", ".join(pins))
     session.run("pytest", "tests/unit", *session.posargs)
 

@@ -166,7 +166,7 @@ def render(package: Path) -> str:
     for resource in dict.fromkeys(op.resource for op in declarations.OPERATIONS):
         mine = [op for op, d in zip(operations, declarations.OPERATIONS, strict=True)
                 if d.resource == resource]  # fmt: skip
-        fields = {name: getattr(resource, name) for name in resource.__slots__}
+        fields = {name: getattr(resource, name) for name in (*resource.__slots__, "class_name")}
         resources.append({**fields, "operations": mine})
     environment = jinja2.Environment(  # noqa: S701 - renders Python source, not HTML
         loader=jinja2.FileSystemLoader(TEMPLATE.parent), trim_blocks=True, lstrip_blocks=True,

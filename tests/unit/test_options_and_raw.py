@@ -99,6 +99,20 @@ def test_with_options_checks_what_it_is_given(
         sdk.client().with_options(**changes)
 
 
+def test_with_options_takes_every_option_it_documents() -> None:
+    from evenergy._config import OptionOverrides, override, resolve
+
+    changes: OptionOverrides = {
+        "timeout": 7, "max_retries": 0, "user": "user01HN2NJ9NMRZBXT1H6FT9N7735",
+        "max_retry_after": 5,
+    }  # fmt: skip
+    assert changes.keys() == OptionOverrides.__annotations__.keys()
+    settings = override(resolve(access_token="a-ready-token"), changes)
+    assert settings.timeout == httpx.Timeout(7)
+    assert (settings.max_retries, settings.max_retry_after) == (0, 5.0)
+    assert settings.user == "user01HN2NJ9NMRZBXT1H6FT9N7735"
+
+
 def test_raw_get_gives_status_headers_and_the_parsed_model(sdk: Sdk, api: respx.MockRouter) -> None:
     api.get(f"/evse_sites/{SITE_ID}").respond(200, json=site(1), headers=SITE_HEADERS)
     api.get("/cpms_providers/CHARGEPOINT").respond(
@@ -133,6 +147,10 @@ def test_raw_list_gives_the_first_pages_response(sdk: Sdk, api: respx.MockRouter
     assert route.calls.last.request.url.params["page_after"] == SITE_ID
     providers = sdk.run(client.cpms_providers.with_raw_response.list())
     assert providers.parse().items == []
+    backward = sdk.run(client.evse_sites.with_raw_response.list(page_before=SITE_ID))
+    assert route.calls.last.request.url.params["page_before"] == SITE_ID
+    assert "page_after" not in route.calls.last.request.url.params
+    assert backward.parse().previous_cursor is None  # the link header names no previous page
 
 
 def test_raw_calls_still_raise_the_sdks_errors(sdk: Sdk, api: respx.MockRouter) -> None:

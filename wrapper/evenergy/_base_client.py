@@ -33,9 +33,10 @@ from ._version import __version__
 
 logger = logging.getLogger(LOGGER_NAME)
 
-# The waits between retries; tests replace these to record the delays instead of sleeping.
-_sleep = time.sleep
-_async_sleep = anyio.sleep
+# The waits between retries, taken by each transport when it is made (its `sleep`); tests
+# replace these to record the delays instead of sleeping.
+_sleep: Callable[[float], object] = time.sleep
+_async_sleep: Callable[[float], Awaitable[object]] = anyio.sleep
 
 RequestArgs = dict[str, Any]
 """What a generated operation's `build_request` returns: method, url (a path), params, headers."""
@@ -187,14 +188,6 @@ class _LoopBinding:
             )
 
 
-def _sleep_between_retries(delay: float) -> None:
-    _sleep(delay)
-
-
-async def _async_sleep_between_retries(delay: float) -> None:
-    await _async_sleep(delay)
-
-
 def _check_http_client(http_client: object, expected: type) -> None:
     if http_client is not None and not isinstance(http_client, expected):
         raise TypeError(
@@ -215,7 +208,7 @@ class SyncTransport:
         self.tokens = SyncTokens(settings.credentials)
         self.owns_http = http_client is None
         self.http = http_client or httpx.Client(timeout=settings.timeout)
-        self.sleep: Callable[[float], object] = _sleep_between_retries
+        self.sleep = _sleep
         self._closed = False
 
     def derive(self, settings: Settings) -> SyncTransport:
@@ -282,7 +275,7 @@ class AsyncTransport:
         self.tokens = AsyncTokens(settings.credentials)
         self.owns_http = http_client is None
         self.http = http_client or httpx.AsyncClient(timeout=settings.timeout)
-        self.sleep: Callable[[float], Awaitable[object]] = _async_sleep_between_retries
+        self.sleep = _async_sleep
         self._closed = False
         self._loop = _LoopBinding()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypedDict
 
@@ -147,23 +148,6 @@ class OptionOverrides(TypedDict, total=False):
     max_retry_after: float
 
 
-def override(settings: Settings, changes: OptionOverrides) -> Settings:
-    """`settings` with `changes`, each checked as the client's own options are."""
-    given: dict[str, Any] = dict(changes)
-    unknown = given.keys() - OptionOverrides.__annotations__.keys()
-    if unknown:
-        raise TypeError(f"with_options() got unexpected options: {', '.join(sorted(unknown))}")
-    if "timeout" in given:
-        given["timeout"] = _timeout(given["timeout"])
-    if "max_retries" in given:
-        given["max_retries"] = _retries(given["max_retries"])
-    if "user" in given:
-        given["user"] = check_user(given["user"])
-    if "max_retry_after" in given:
-        given["max_retry_after"] = _max_retry_after(given["max_retry_after"])
-    return replace(settings, **given)
-
-
 def _retries(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"max_retries must be an int, not {type(value).__name__}")
@@ -174,6 +158,24 @@ def _retries(value: object) -> int:
 
 def _max_retry_after(value: object) -> float:
     return _seconds("max_retry_after", value, minimum=0, strict=False)
+
+
+# How each option that with_options may change is checked, as the constructor checks it.
+_OVERRIDE_CHECKS: dict[str, Callable[[Any], Any]] = {
+    "timeout": _timeout,
+    "max_retries": _retries,
+    "user": check_user,
+    "max_retry_after": _max_retry_after,
+}
+
+
+def override(settings: Settings, changes: OptionOverrides) -> Settings:
+    """`settings` with `changes`, each checked as the client's own options are."""
+    unknown = changes.keys() - _OVERRIDE_CHECKS.keys()
+    if unknown:
+        raise TypeError(f"with_options() got unexpected options: {', '.join(sorted(unknown))}")
+    checked = {name: _OVERRIDE_CHECKS[name](value) for name, value in changes.items()}
+    return replace(settings, **checked)
 
 
 def resolve(

@@ -19,8 +19,6 @@ class Resource:
 
     attribute: str
     """The clients' attribute, such as `evse_sites`; also the openapi.yaml path's first part."""
-    class_name: str
-    """The sync resource class; the others are `Async<name>` and `<name>WithRawResponse`."""
     summary: str
     """What the resource is, in one sentence: the classes' and the CLI group's help."""
     command: str
@@ -29,6 +27,11 @@ class Resource:
     """One item, for help texts: "EVSE site"."""
     example_id: str
     """An id for the CLI's help examples."""
+
+    @property
+    def class_name(self) -> str:
+        """The sync resource class, such as `EvseSites` (and so `AsyncEvseSites`, ...)."""
+        return "".join(word.capitalize() for word in self.attribute.split("_"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +51,6 @@ class Operation:
 
 EVSE_SITES = Resource(
     attribute="evse_sites",
-    class_name="EvseSites",
     summary="EVSE sites: places with one or more EVSEs that several users can charge at.",
     command="sites",
     singular="EVSE site",
@@ -56,7 +58,6 @@ EVSE_SITES = Resource(
 )
 CPMS_PROVIDERS = Resource(
     attribute="cpms_providers",
-    class_name="CpmsProviders",
     summary="CPMS providers: the charge-point management systems ev.energy integrates with.",
     command="providers",
     singular="CPMS provider",

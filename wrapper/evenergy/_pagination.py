@@ -101,7 +101,7 @@ Cursors = dict[str, str]
 """The cursor argument of one page's request: {}, {"page_after": id} or {"page_before": id}."""
 
 
-class _Walk(Generic[T]):
+class Walk(Generic[T]):
     """One walk through a list, forward or backward: what to ask for next, and its loop guard.
 
     A walk refuses what would make it loop forever: a cursor that came back, or an empty page
@@ -162,8 +162,8 @@ class SyncPaginator(Generic[T]):
         """Yield each page in turn, with its cursors, rate limit and headers."""
         return (page for _, page in self._walk())
 
-    def _walk(self) -> Iterator[tuple[_Walk[T], Page[T]]]:
-        walk: _Walk[T] = _Walk(self._after, self._before)
+    def _walk(self) -> Iterator[tuple[Walk[T], Page[T]]]:
+        walk: Walk[T] = Walk(self._after, self._before)
         while True:
             try:
                 page = self._fetch(walk.cursors())
@@ -200,8 +200,8 @@ class AsyncPaginator(Generic[T]):
         async for _, page in self._walk():
             yield page
 
-    async def _walk(self) -> AsyncIterator[tuple[_Walk[T], Page[T]]]:
-        walk: _Walk[T] = _Walk(self._after, self._before)
+    async def _walk(self) -> AsyncIterator[tuple[Walk[T], Page[T]]]:
+        walk: Walk[T] = Walk(self._after, self._before)
         while True:
             try:
                 page = await self._fetch(walk.cursors())

@@ -19,7 +19,7 @@ from evenergy_openapi.types import UNSET, Unset
 from ._base_client import AsyncTransport, RequestArgs, SyncTransport
 from ._checks import check_id, check_user
 from ._operations import Operation
-from ._pagination import AsyncPaginator, Cursors, Page, SyncPaginator, page_of
+from ._pagination import AsyncPaginator, Cursors, Page, SyncPaginator, Walk, page_of
 from ._parsing import Model, parse_list, parse_one
 from ._raw_response import RawResponse
 from ._secret import scrubbed
@@ -83,9 +83,8 @@ class ListCall(Generic[M]):
 
     @property
     def first_cursors(self) -> Cursors:
-        if self.page_before is not None:
-            return {"page_before": self.page_before}
-        return {} if self.page_after is None else {"page_after": self.page_after}
+        """The cursor argument of the first page's request."""
+        return Walk[M](self.page_after, self.page_before).cursors()
 
     def parse_page(self, response: httpx.Response) -> Page[M]:
         with scrubbed:
