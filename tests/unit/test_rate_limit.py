@@ -87,3 +87,26 @@ def test_each_client_warns_for_itself(
     sdk.get_site(sdk.client())
     sdk.get_site(sdk.client())
     assert len([r for r in caplog.records if r.levelno == logging.WARNING]) == 2
+
+
+LIMIT, REMAINING = b"X-RateLimit-Limit", b"X-RateLimit-Remaining"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ([(b"x-ratelimit-limit", b" 1000 "), (b"X-RATELIMIT-REMAINING", b"7")], RateLimit(1000, 7)),
+        ([(LIMIT, b"0"), (REMAINING, b"0")], RateLimit(0, 0)),
+        ([(LIMIT, b"1000000000000"), (REMAINING, b"1")], RateLimit(10**12, 1)),
+        ([(LIMIT, b"1000000000001"), (REMAINING, b"1")], None),  # beyond what is believed
+        ([(LIMIT, b"1000"), (LIMIT, b"1000"), (REMAINING, b"7")], None),  # sent twice
+        ([(LIMIT, b"1000"), (REMAINING, "\u0663".encode())], None),  # a digit, but not ASCII
+        ([(LIMIT, b"1000"), (REMAINING, b"-1")], None),
+        ([(LIMIT, b"1000"), (REMAINING, b"7.0")], None),
+        ([(LIMIT, b"1000")], None),
+    ],
+)
+def test_the_budget_headers_are_read_strictly(
+    raw: list[tuple[bytes, bytes]], expected: RateLimit | None
+) -> None:
+    assert RateLimit.from_headers(httpx.Headers(raw)) == expected

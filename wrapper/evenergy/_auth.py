@@ -45,6 +45,8 @@ class StaticToken:
 
     def __init__(self, token: Secret) -> None:
         self.token = token
+        # Made once: the same grant goes with every request (a frozen dataclass is slow to make).
+        self.grant = Grant(token, fresh=True)
 
     def __repr__(self) -> str:
         return f"StaticToken(token={self.token!r})"
@@ -192,7 +194,7 @@ class SyncTokens:
         """The token for a request; `stale` is one that just got a 401, `fetch` asks for one."""
         credentials = self.credentials
         if isinstance(credentials, StaticToken):
-            return Grant(credentials.token, fresh=True)
+            return credentials.grant
         while True:
             with self._lock:
                 token = credentials.usable(stale)
@@ -231,7 +233,7 @@ class AsyncTokens:
         """The token for a request; as `SyncTokens.grant`."""
         credentials = self.credentials
         if isinstance(credentials, StaticToken):
-            return Grant(credentials.token, fresh=True)
+            return credentials.grant
         while True:
             token = credentials.usable(stale)
             if token is not None:

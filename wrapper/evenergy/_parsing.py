@@ -61,8 +61,9 @@ def parse_list(model: type[M], response: httpx.Response, operation: str) -> list
             operation, f"the body should be an array, not {type(data).__name__}", response=response
         )
     if all(type(item) is dict for item in data):
+        from_dict = model.from_dict  # bound once: this runs for every item of every page
         try:  # the fast path for a page of good items; a failure is located below
-            return [model.from_dict(item) for item in data]
+            return [from_dict(item) for item in data]
         except (KeyError, TypeError, ValueError, AttributeError):
             pass
     return [_model(model, item, f"item {i}", operation, response) for i, item in enumerate(data)]

@@ -24,10 +24,18 @@ class RateLimit:
     def from_headers(cls, headers: httpx.Headers) -> RateLimit | None:
         """Read X-RateLimit-Limit and X-RateLimit-Remaining; None when either is absent or bad.
 
-        Only whole numbers from 0 to 10**12 are believed; anything else counts as absent.
+        Only whole numbers from 0 to 10**12 are believed; anything else counts as absent, and so
+        does a header sent twice. The raw bytes are read, in one pass: decoding a response's
+        headers as text (httpx's `headers.get`) cost more than the rest of the SDK's work on a
+        `get()`, and a number is ASCII whatever the headers' charset.
         """
-        limit = _count(headers.get("X-RateLimit-Limit"))
-        remaining = _count(headers.get("X-RateLimit-Remaining"))
+        found: dict[bytes, bytes] = {}
+        for name, value in headers.raw:
+            name = name.lower()
+            if name in _HEADER_NAMES:
+                found[name] = _REPEATED if name in found else value
+        limit = _count(found.get(b"x-ratelimit-limit"))
+        remaining = _count(found.get(b"x-ratelimit-remaining"))
         if limit is None or remaining is None:
             return None
         return cls(limit=limit, remaining=remaining)
@@ -38,16 +46,18 @@ class RateLimit:
         return self.remaining < self.limit * LOW_BUDGET_FRACTION
 
 
+_HEADER_NAMES = frozenset({b"x-ratelimit-limit", b"x-ratelimit-remaining"})
+_REPEATED = b"repeated"  # stands for a header sent twice: not one number
 _MAX_DIGITS = len(str(MAX_HEADER_NUMBER))
 
 
-def _count(value: str | None) -> int | None:
+def _count(value: bytes | None) -> int | None:
     if value is None:
         return None
-    text = value.strip()
-    if not (text.isascii() and text.isdigit()) or len(text) > _MAX_DIGITS:
+    digits = value.strip()  # ASCII whitespace; bytes.isdigit() is true only for ASCII digits
+    if not digits.isdigit() or len(digits) > _MAX_DIGITS:
         return None
-    number = int(text)
+    number = int(digits)
     return number if number <= MAX_HEADER_NUMBER else None
 
 

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -90,7 +90,7 @@ class EVSESite:
         if not isinstance(url, str):
             raise TypeError("url should be str, not " + type(url).__name__)
 
-        evses = cast(list[str], d["evses"])
+        evses: list[str] = d["evses"]
 
         if not isinstance(evses, list):
             raise TypeError("evses should be list[str], not " + type(evses).__name__)

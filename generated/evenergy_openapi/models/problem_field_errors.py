@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Self, TypeVar, cast
+from typing import Any, Self, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -40,7 +40,7 @@ class ProblemFieldErrors:
         for prop_name, prop_dict in d.items():
             if prop_name in _KNOWN_FIELDS:
                 continue
-            additional_property = cast(list[str], prop_dict)
+            additional_property: list[str] = prop_dict
 
             additional_properties[prop_name] = additional_property
 
