@@ -26,7 +26,7 @@ from ._auth import AsyncTokens, ClientCredentials, Grant, SyncTokens
 from ._config import Settings
 from ._constants import LOGGER_NAME
 from ._exceptions import APIConnectionError, APITimeoutError, UsageError, status_error
-from ._rate_limit import RateLimit, RateLimitTracker
+from ._rate_limit import RateLimitTracker
 from ._retry import Retry, decide
 from ._secret import Secret, scrubbed
 from ._version import __version__
@@ -96,7 +96,7 @@ class _RequestCore:
 
     @staticmethod
     def needs_new_token(response: httpx.Response, grant: Grant, stale: Secret | None) -> bool:
-        """Whether a 401 came back on a cached token that was not already refreshed once."""
+        """Whether a failed request's 401 came on a cached token not already refreshed once."""
         return response.status_code == 401 and not grant.fresh and stale is None
 
     def judge(
@@ -118,7 +118,7 @@ class _RequestCore:
                 attempt,
             )
         if response is not None:
-            self.rate_limits.observe(RateLimit.from_headers(response.headers))
+            self.rate_limits.observe(response.headers)
             if response.is_success:
                 return None
         retry = decide(
@@ -157,13 +157,6 @@ class _RequestCore:
         raise APIConnectionError(
             f"{operation}: the request failed: {type(error).__name__}: {error}", request=request
         ) from error
-
-    @staticmethod
-    def result(operation: str, response: httpx.Response) -> httpx.Response:
-        """Return a successful response; raise the SDK's error for anything else."""
-        if response.is_success:
-            return response
-        raise status_error(response, operation)
 
 
 class _LoopBinding:
@@ -224,13 +217,15 @@ class SyncTransport:
             grant = self.tokens.grant(None, self._fetch_token)
             request = self.core.build(self.http, args, grant)
             stale: Secret | None = None
-            while True:
-                response = self._exchange(operation, request)
+            response = self._exchange(operation, request)
+            while not response.is_success:
                 if not self.core.needs_new_token(response, grant, stale):
-                    return self.core.result(operation, response)
+                    raise status_error(response, operation)
                 stale = grant.token
                 grant = self.tokens.grant(stale, self._fetch_token)
                 self.core.authorize(request, grant)
+                response = self._exchange(operation, request)
+            return response
 
     def _fetch_token(self, credentials: ClientCredentials) -> httpx.Response:
         request = self.core.token_request(self.http, credentials)
@@ -293,13 +288,15 @@ class AsyncTransport:
             grant = await self.tokens.grant(None, self._fetch_token)
             request = self.core.build(self.http, args, grant)
             stale: Secret | None = None
-            while True:
-                response = await self._exchange(operation, request)
+            response = await self._exchange(operation, request)
+            while not response.is_success:
                 if not self.core.needs_new_token(response, grant, stale):
-                    return self.core.result(operation, response)
+                    raise status_error(response, operation)
                 stale = grant.token
                 grant = await self.tokens.grant(stale, self._fetch_token)
                 self.core.authorize(request, grant)
+                response = await self._exchange(operation, request)
+            return response
 
     async def _fetch_token(self, credentials: ClientCredentials) -> httpx.Response:
         request = self.core.token_request(self.http, credentials)

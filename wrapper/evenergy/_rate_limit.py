@@ -12,6 +12,9 @@ from ._constants import LOGGER_NAME, LOW_BUDGET_FRACTION, MAX_HEADER_NUMBER
 
 logger = logging.getLogger(LOGGER_NAME)
 
+Budget = tuple[int, int]
+"""(limit, remaining), as read from one response."""
+
 
 @dataclass(frozen=True, slots=True)
 class RateLimit:
@@ -25,35 +28,49 @@ class RateLimit:
         """Read X-RateLimit-Limit and X-RateLimit-Remaining; None when either is absent or bad.
 
         Only whole numbers from 0 to 10**12 are believed; anything else counts as absent, and so
-        does a header sent twice. The raw bytes are read, in one pass: decoding a response's
-        headers as text (httpx's `headers.get`) cost more than the rest of the SDK's work on a
-        `get()`, and a number is ASCII whatever the headers' charset.
+        does a header sent twice.
         """
-        found: dict[bytes, bytes] = {}
-        for name, value in headers.raw:
-            name = name.lower()
-            if name in _HEADER_NAMES:
-                found[name] = _REPEATED if name in found else value
-        limit = _count(found.get(b"x-ratelimit-limit"))
-        remaining = _count(found.get(b"x-ratelimit-remaining"))
-        if limit is None or remaining is None:
-            return None
-        return cls(limit=limit, remaining=remaining)
+        budget = _read_budget(headers)
+        return None if budget is None else cls(*budget)
 
     @property
     def is_low(self) -> bool:
         """Whether less than 5% of the hourly budget is left."""
-        return self.remaining < self.limit * LOW_BUDGET_FRACTION
+        return _is_low(self.limit, self.remaining)
 
 
-_HEADER_NAMES = frozenset({b"x-ratelimit-limit", b"x-ratelimit-remaining"})
+def _is_low(limit: int, remaining: int) -> bool:
+    return remaining < limit * LOW_BUDGET_FRACTION
+
+
+def _read_budget(headers: httpx.Headers) -> Budget | None:
+    """The (limit, remaining) of the X-RateLimit-* headers, or None (see RateLimit.from_headers).
+
+    It runs on every response, so it reads the raw bytes in one pass: decoding the headers as
+    text (httpx's `headers.get`) cost more than the rest of the SDK's work on a `get()`, and a
+    number is ASCII whatever the headers' charset.
+    """
+    limit = remaining = None
+    for name, value in headers.raw:
+        if len(name) == len(_LIMIT) and name.lower() == _LIMIT:
+            limit = _REPEATED if limit is not None else value
+        elif len(name) == len(_REMAINING) and name.lower() == _REMAINING:
+            remaining = _REPEATED if remaining is not None else value
+    if limit is None or remaining is None:
+        return None
+    limit_count, remaining_count = _count(limit), _count(remaining)
+    if limit_count is None or remaining_count is None:
+        return None
+    return limit_count, remaining_count
+
+
+_LIMIT = b"x-ratelimit-limit"
+_REMAINING = b"x-ratelimit-remaining"
 _REPEATED = b"repeated"  # stands for a header sent twice: not one number
 _MAX_DIGITS = len(str(MAX_HEADER_NUMBER))
 
 
-def _count(value: bytes | None) -> int | None:
-    if value is None:
-        return None
+def _count(value: bytes) -> int | None:
     digits = value.strip()  # ASCII whitespace; bytes.isdigit() is true only for ASCII digits
     if not digits.isdigit() or len(digits) > _MAX_DIGITS:
         return None
@@ -62,29 +79,37 @@ def _count(value: bytes | None) -> int | None:
 
 
 class RateLimitTracker:
-    """The latest budget one client has seen, safe to read and update from any thread or task."""
+    """The latest budget one client has seen, safe to read and update from any thread or task.
+
+    It keeps the pair of numbers (replaced in one assignment, so a reader never sees half of
+    one response's budget); a RateLimit is made only when someone reads it.
+    """
 
     def __init__(self) -> None:
-        self._latest: RateLimit | None = None
+        self._budget: Budget | None = None
         self._warned = False
         self._lock = threading.Lock()
 
     @property
     def latest(self) -> RateLimit | None:
         """The budget reported by the most recent response, or None before the first."""
-        return self._latest
+        budget = self._budget
+        return None if budget is None else RateLimit(*budget)
 
-    def observe(self, rate_limit: RateLimit | None) -> None:
-        """Record a response's budget; warn once per client when it runs low."""
-        if rate_limit is None:
+    def observe(self, headers: httpx.Headers) -> None:
+        """Record the budget a response's headers report; warn once per client when it runs low."""
+        budget = _read_budget(headers)
+        if budget is None:
             return
-        with self._lock:
-            self._latest = rate_limit
-            warn = rate_limit.is_low and not self._warned
-            self._warned = self._warned or warn
+        self._budget = budget
+        if not _is_low(*budget) or self._warned:
+            return
+        with self._lock:  # one warning, however many threads see a low budget at once
+            warn, self._warned = not self._warned, True
         if warn:
+            limit, remaining = budget
             logger.warning(
                 "ev.energy rate limit nearly spent: %d of %d requests left this hour",
-                rate_limit.remaining,
-                rate_limit.limit,
+                remaining,
+                limit,
             )

@@ -9,7 +9,7 @@ they send.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 import httpx
@@ -40,11 +40,11 @@ class Endpoint(Generic[M]):
     """The path parameter of a `get`, such as `evse_site_id`."""
     takes_user: bool
     """Whether the operation reads EvEnergy-User (the `user` argument)."""
+    name: str = field(init=False)
+    """The operationId, as errors and logs name the call."""
 
-    @property
-    def name(self) -> str:
-        """The operationId, as errors and logs name the call."""
-        return self.operation.operation_id
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", self.operation.operation_id)  # frozen: set once here
 
     def method_of(self, client: object) -> Callable[..., Any]:
         """The operation's method on a client: `client.<resource>.<method>`."""
@@ -99,11 +99,11 @@ def _parse_one(endpoint: Endpoint[M], response: httpx.Response) -> M:
 
 class _ResourceBase:
     def __init__(self, default_user: str | None) -> None:
-        self._default_user = default_user
+        self._default_user = given(default_user)
 
     def _user(self, user: str | None) -> str | Unset:
         """The EvEnergy-User argument: the call's user, else the client's, else none."""
-        return given(check_user(user) if user is not None else self._default_user)
+        return self._default_user if user is None else given(check_user(user))
 
 
 class SyncResourceBase(_ResourceBase):
@@ -113,24 +113,21 @@ class SyncResourceBase(_ResourceBase):
         super().__init__(transport.core.settings.user)
         self._transport = transport
 
-    def _send(self, endpoint: Endpoint[M], args: RequestArgs) -> httpx.Response:
-        return self._transport.send(endpoint.name, args)
-
     def _get(self, endpoint: Endpoint[M], args: RequestArgs) -> M:
-        return _parse_one(endpoint, self._send(endpoint, args))
+        return _parse_one(endpoint, self._transport.send(endpoint.name, args))
 
     def _list(self, call: ListCall[M]) -> SyncPaginator[M]:
         def fetch(cursors: Cursors) -> Page[M]:
-            return call.parse_page(self._send(call.endpoint, call.build(cursors)))
+            return call.parse_page(self._transport.send(call.endpoint.name, call.build(cursors)))
 
         return SyncPaginator(fetch, page_after=call.page_after, page_before=call.page_before)
 
     def _raw_list(self, call: ListCall[M]) -> RawResponse[Page[M]]:
-        response = self._send(call.endpoint, call.build(call.first_cursors))
+        response = self._transport.send(call.endpoint.name, call.build(call.first_cursors))
         return RawResponse(response, lambda: call.parse_page(response))
 
     def _raw_get(self, endpoint: Endpoint[M], args: RequestArgs) -> RawResponse[M]:
-        response = self._send(endpoint, args)
+        response = self._transport.send(endpoint.name, args)
         return RawResponse(response, lambda: _parse_one(endpoint, response))
 
 
@@ -141,22 +138,20 @@ class AsyncResourceBase(_ResourceBase):
         super().__init__(transport.core.settings.user)
         self._transport = transport
 
-    async def _send(self, endpoint: Endpoint[M], args: RequestArgs) -> httpx.Response:
-        return await self._transport.send(endpoint.name, args)
-
     async def _get(self, endpoint: Endpoint[M], args: RequestArgs) -> M:
-        return _parse_one(endpoint, await self._send(endpoint, args))
+        return _parse_one(endpoint, await self._transport.send(endpoint.name, args))
 
     def _list(self, call: ListCall[M]) -> AsyncPaginator[M]:
         async def fetch(cursors: Cursors) -> Page[M]:
-            return call.parse_page(await self._send(call.endpoint, call.build(cursors)))
+            response = await self._transport.send(call.endpoint.name, call.build(cursors))
+            return call.parse_page(response)
 
         return AsyncPaginator(fetch, page_after=call.page_after, page_before=call.page_before)
 
     async def _raw_list(self, call: ListCall[M]) -> RawResponse[Page[M]]:
-        response = await self._send(call.endpoint, call.build(call.first_cursors))
+        response = await self._transport.send(call.endpoint.name, call.build(call.first_cursors))
         return RawResponse(response, lambda: call.parse_page(response))
 
     async def _raw_get(self, endpoint: Endpoint[M], args: RequestArgs) -> RawResponse[M]:
-        response = await self._send(endpoint, args)
+        response = await self._transport.send(endpoint.name, args)
         return RawResponse(response, lambda: _parse_one(endpoint, response))
