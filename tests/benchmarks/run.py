@@ -13,10 +13,13 @@ machine load:
 For get and walk it also times a bare socket client sending the same requests and only reading
 the bytes: the server's and the loopback's share of each figure, which no client can go below.
 
-It prints medians and ratios against the goals and writes the results as JSON (--json, and
-reports/bench/latest.json) so that two runs can be compared (--compare OLD.json). The goals are
-reported, not enforced: these machines are shared and noisy. --smoke runs tiny sizes, to prove
-the benchmark still works.
+Each round is short (20 gets, or one walk), so that the two sides of a round see the same
+machine: on a shared machine the speed drifts within seconds, and long rounds let that drift
+into the ratio. It prints the medians, their ratio, and the spread of the per-round ratios
+(the middle half of the rounds fall between the two quartiles), so a reader sees how much one
+run varies. It writes the results as JSON (--json, and reports/bench/latest.json) so that two
+runs can be compared (--compare OLD.json). The goals are reported, not enforced: these machines
+are shared and noisy. --smoke runs tiny sizes, to prove the benchmark still works.
 """
 
 from __future__ import annotations
@@ -50,19 +53,22 @@ SITE = "site00000000000000000000000007"
 
 @dataclass(frozen=True)
 class Sizes:
-    rounds: int
+    get_rounds: int
     gets_per_round: int
+    walk_rounds: int
     walk_sites: int
     memory_sites: int
+    async_rounds: int
     async_gets: int
     async_in_flight: int
     import_runs: int
 
 
-FULL = Sizes(rounds=7, gets_per_round=300, walk_sites=20_000, memory_sites=100_000,
-             async_gets=2_000, async_in_flight=32, import_runs=15)  # fmt: skip
-SMOKE = Sizes(rounds=2, gets_per_round=5, walk_sites=300, memory_sites=500,
-              async_gets=20, async_in_flight=4, import_runs=2)  # fmt: skip
+FULL = Sizes(get_rounds=151, gets_per_round=20, walk_rounds=21, walk_sites=20_000,
+             memory_sites=100_000, async_rounds=9, async_gets=1_000, async_in_flight=32,
+             import_runs=15)  # fmt: skip
+SMOKE = Sizes(get_rounds=2, gets_per_round=5, walk_rounds=2, walk_sites=300, memory_sites=500,
+              async_rounds=2, async_gets=20, async_in_flight=4, import_runs=2)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,7 @@ class Result:
     goal: str
     met: bool
     bare: float | None = None  # a bare socket client doing the same requests: the server's share
+    spread: tuple[float, float] | None = None  # quartiles of the per-round ratios
 
 
 @contextmanager
@@ -148,17 +155,37 @@ def bare_seconds(host: str, targets: list[str], rounds: int) -> float:
         client.close()
 
 
-def alternate(
-    rounds: int, sdk: Callable[[], float], raw: Callable[[], float]
-) -> tuple[float, float]:
-    """Run both measurements `rounds` times, swapping their order each round; return medians."""
+@dataclass(frozen=True)
+class Rounds:
+    """What alternating rounds measured: each side's median, and the spread of their ratio."""
+
+    sdk: float
+    raw: float
+    spread: tuple[float, float]
+    """The lower and upper quartile of the per-round ratios (SDK over raw, or raw over SDK for a
+    rate), to show how much the ratio moves within one run."""
+
+    @property
+    def ratio(self) -> float:
+        return self.sdk / self.raw
+
+    @classmethod
+    def of(cls, sdk: list[float], raw: list[float]) -> Rounds:
+        """The medians of both sides' rounds, and the quartiles of their per-round ratios."""
+        ratios = [a / b for a, b in zip(sdk, raw, strict=True)]
+        quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
+        return cls(statistics.median(sdk), statistics.median(raw), (quartiles[0], quartiles[2]))
+
+
+def alternate(rounds: int, sdk: Callable[[], float], raw: Callable[[], float]) -> Rounds:
+    """Run both measurements `rounds` times, swapping their order each round."""
     sdk_times: list[float] = []
     raw_times: list[float] = []
     for round_number in range(rounds):
         pair = [(sdk, sdk_times), (raw, raw_times)]
         for measure, times in pair if round_number % 2 == 0 else reversed(pair):
             times.append(measure())
-    return statistics.median(sdk_times), statistics.median(raw_times)
+    return Rounds.of(sdk_times, raw_times)
 
 
 def timed(work: Callable[[], object]) -> float:
@@ -181,23 +208,23 @@ def bench_get(host: str, sizes: Sizes) -> Result:
             return timed(lambda: [raw.get(url, headers=sent).json() for _ in range(n)]) / n
 
         sdk(), plain()  # warm up connections and caches
-        sdk_s, raw_s = alternate(sizes.rounds, sdk, plain)
-    bare_s = bare_seconds(host, [f"/100/v2/evse_sites/{SITE}"] * n, sizes.rounds) / n
-    ratio = sdk_s / raw_s
-    return Result("get", "ms per call", sdk_s * 1e3, raw_s * 1e3, ratio, "<= 1.05",
-                  ratio <= 1.05, bare_s * 1e3)  # fmt: skip
+        measured = alternate(sizes.get_rounds, sdk, plain)
+    bare_s = bare_seconds(host, [f"/100/v2/evse_sites/{SITE}"] * n, sizes.get_rounds) / n
+    return Result("get", "ms per call", measured.sdk * 1e3, measured.raw * 1e3, measured.ratio,
+                  "<= 1.05", measured.ratio <= 1.05, bare_s * 1e3, measured.spread)  # fmt: skip
 
 
-def raw_walk(raw: httpx.Client, url: str, sent: dict[str, str]) -> int:
-    """The plain-httpx way to read every page: follow rel="next" until about:blank."""
-    count = 0
+def raw_sites(raw: httpx.Client, url: str, sent: dict[str, str]) -> Iterator[Any]:
+    """The plain-httpx way to read every site: follow rel="next" until about:blank.
+
+    A generator of items, as the SDK's list is, so that both hand each site to the same loop.
+    """
     next_url: str | None = url
     while next_url:
         response = raw.get(next_url, headers=sent)
-        count += len(response.json())
+        yield from response.json()
         target = response.links.get("next", {}).get("url")
         next_url = None if target in (None, "about:blank") else str(response.url.join(target))
-    return count
 
 
 def bench_walk(host: str, sizes: Sizes) -> Result:
@@ -209,18 +236,19 @@ def bench_walk(host: str, sizes: Sizes) -> Result:
             return timed(lambda: sum(1 for _ in client.evse_sites.list(page_size=100)))
 
         def plain() -> float:
-            return timed(lambda: raw_walk(raw, f"{base}/evse_sites?page_size=100", sent))
+            sites = f"{base}/evse_sites?page_size=100"
+            return timed(lambda: sum(1 for _ in raw_sites(raw, sites, sent)))
 
         sdk(), plain()
-        sdk_s, raw_s = alternate(sizes.rounds, sdk, plain)
+        measured = alternate(sizes.walk_rounds, sdk, plain)
     pages = range(0, sizes.walk_sites, 100)
     targets = [f"/{sizes.walk_sites}/v2/evse_sites?page_size=100"] + [
         f"/{sizes.walk_sites}/v2/evse_sites?page_size=100&page_after=site{start - 1:026d}"
         for start in pages[1:]
     ]
-    bare_s = bare_seconds(host, targets, sizes.rounds)
-    ratio = sdk_s / raw_s
-    return Result("walk", "s per walk", sdk_s, raw_s, ratio, "<= 1.20", ratio <= 1.20, bare_s)
+    bare_s = bare_seconds(host, targets, sizes.walk_rounds)
+    return Result("walk", "s per walk", measured.sdk, measured.raw, measured.ratio, "<= 1.20",
+                  measured.ratio <= 1.20, bare_s, measured.spread)  # fmt: skip
 
 
 MEMORY_SCRIPT = """
@@ -253,7 +281,7 @@ def bench_async(host: str, sizes: Sizes) -> Result:
     n, width = sizes.async_gets, sizes.async_in_flight
     limits = httpx.Limits(max_connections=width, max_keepalive_connections=width)
 
-    async def run_all() -> tuple[float, float]:
+    async def run_all() -> Rounds:
         sent = headers()
         async with (
             AsyncEvEnergy(access_token=TOKEN, base_url=base,
@@ -278,16 +306,16 @@ def bench_async(host: str, sizes: Sizes) -> Result:
             await throughput(sdk_one), await throughput(raw_one)  # warm up
             sdk_rates: list[float] = []
             raw_rates: list[float] = []
-            for round_number in range(sizes.rounds):
+            for round_number in range(sizes.async_rounds):
                 pair = [(sdk_one, sdk_rates), (raw_one, raw_rates)]
                 for one, rates in pair if round_number % 2 == 0 else reversed(pair):
                     rates.append(await throughput(one))
             await client._transport.http.aclose()
-            return statistics.median(sdk_rates), statistics.median(raw_rates)
+            return Rounds.of(sdk_rates, raw_rates)
 
-    sdk_rate, raw_rate = asyncio.run(run_all())
-    ratio = sdk_rate / raw_rate
-    return Result("async", "requests/s", sdk_rate, raw_rate, ratio, ">= 0.95", ratio >= 0.95)
+    measured = asyncio.run(run_all())
+    return Result("async", "requests/s", measured.sdk, measured.raw, measured.ratio, ">= 0.95",
+                  measured.ratio >= 0.95, spread=measured.spread)  # fmt: skip
 
 
 def import_seconds(module: str) -> float:
@@ -298,25 +326,27 @@ def import_seconds(module: str) -> float:
 
 
 def bench_import(sizes: Sizes) -> Result:
-    sdk_s, raw_s = alternate(
+    measured = alternate(
         sizes.import_runs, lambda: import_seconds("evenergy"), lambda: import_seconds("httpx")
     )
-    ratio = sdk_s / raw_s
-    return Result("import", "ms", sdk_s * 1e3, raw_s * 1e3, ratio, "<= 2.00", ratio <= 2.0)
+    return Result("import", "ms", measured.sdk * 1e3, measured.raw * 1e3, measured.ratio,
+                  "<= 2.00", measured.ratio <= 2.0, spread=measured.spread)  # fmt: skip
 
 
 def report(results: list[Result], previous: dict[str, Any] | None) -> None:
     print(
-        f"\n{'benchmark':<8} {'SDK':>12} {'raw httpx':>12} {'ratio':>7}  {'goal':<10} {'':<4} "
-        f"{'bare socket':>12}  unit"
+        f"\n{'benchmark':<8} {'SDK':>12} {'raw httpx':>12} {'ratio':>7} {'rounds IQR':>13}  "
+        f"{'goal':<10} {'':<4} {'bare socket':>12}  unit"
     )
     for r in results:
         raw = f"{r.raw:12.3f}" if r.raw is not None else f"{'-':>12}"
         ratio = f"{r.ratio:7.3f}" if r.ratio is not None else f"{'-':>7}"
+        spread = f"{r.spread[0]:.3f}-{r.spread[1]:.3f}" if r.spread else "-"
         bare = f"{r.bare:12.3f}" if r.bare is not None else f"{'-':>12}"
         verdict = "met" if r.met else "MISS"
         print(
-            f"{r.name:<8} {r.sdk:12.3f} {raw} {ratio}  {r.goal:<10} {verdict:<4} {bare}  {r.unit}"
+            f"{r.name:<8} {r.sdk:12.3f} {raw} {ratio} {spread:>13}  {r.goal:<10} {verdict:<4} "
+            f"{bare}  {r.unit}"
         )
         if previous and r.name in previous:
             before = previous[r.name]
