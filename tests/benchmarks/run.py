@@ -350,7 +350,8 @@ def report(results: list[Result], previous: dict[str, Any] | None) -> None:
         )
         if previous and r.name in previous:
             before = previous[r.name]
-            print(f"{'':<8} {'was':>12} {before['sdk']:12.3f}   ratio was {before['ratio']}")
+            was = "-" if before["ratio"] is None else f"{before['ratio']:.3f}"
+            print(f"{'':<8} {'was':>12} {before['sdk']:12.3f}   ratio was {was}")
 
 
 def main(argv: list[str] | None = None) -> int:

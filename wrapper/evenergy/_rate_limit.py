@@ -47,7 +47,7 @@ def _read_budget(headers: httpx.Headers) -> Budget | None:
     """The (limit, remaining) of the X-RateLimit-* headers, or None (see RateLimit.from_headers).
 
     It runs on every response, so it reads the raw bytes in one pass: decoding the headers as
-    text (httpx's `headers.get`) cost more than the rest of the SDK's work on a `get()`, and a
+    text (httpx's `headers.get`) made this a third of the SDK's own work on a `get()`, and a
     number is ASCII whatever the headers' charset.
     """
     limit = remaining = None
