@@ -9,9 +9,19 @@ import httpx
 import pytest
 import respx
 
-from evenergy import AuthenticationError
+from evenergy import AuthenticationError, PaginationError
 from evenergy._secret import Secret
-from harness import ACCESS_TOKEN, CLIENT_SECRET, SITE_ID, TOKEN_URL, Sdk, problem, site
+from harness import (
+    ACCESS_TOKEN,
+    BASE_URL,
+    CLIENT_SECRET,
+    SITE_ID,
+    TOKEN_URL,
+    Sdk,
+    link,
+    problem,
+    site,
+)
 
 FETCHED_TOKEN = "fetched-tok-7d3e9a1b2c4f"
 SECRETS = (ACCESS_TOKEN, CLIENT_SECRET, FETCHED_TOKEN)
@@ -93,3 +103,18 @@ def test_one_debug_line_per_request_and_one_info_line_per_retry(
     assert "retrying GET" in info[0]
     assert "503 Service Unavailable" in info[0]
     assert " s (retry 1 of 2)" in info[0]
+
+
+def test_a_next_link_whose_cursor_echoes_the_token_does_not_leak_it(
+    sdk: Sdk, api: respx.MockRouter
+) -> None:
+    # The cursor is unusable (it holds a space), so the walk raises PaginationError and names
+    # why; that reason quotes the cursor, which a hostile server filled with the token.
+    echoed = f"{BASE_URL}/evse_sites?page_after=x%20{ACCESS_TOKEN}"
+    api.get("/evse_sites").respond(200, json=[site(1)], headers=link(next_url=echoed))
+    with pytest.raises(PaginationError) as caught:
+        sdk.list_sites(sdk.client())
+    assert "cursor" in str(caught.value)
+    for error in (caught.value, caught.value.__cause__, caught.value.__context__):
+        if error is not None:
+            assert_no_secret(str(error) + repr(error) + repr(error.args))

@@ -28,7 +28,7 @@ from ._constants import LOGGER_NAME
 from ._exceptions import APIConnectionError, APITimeoutError, UsageError, status_error
 from ._rate_limit import RateLimitTracker
 from ._retry import Retry, decide
-from ._secret import Secret, scrubbed
+from ._secret import Secret, scrub
 from ._version import __version__
 
 logger = logging.getLogger(LOGGER_NAME)
@@ -71,7 +71,6 @@ class _RequestCore:
     def build(
         self, http: httpx.Client | httpx.AsyncClient, args: RequestArgs, grant: Grant
     ) -> httpx.Request:
-        authorization = {"Authorization": _bearer(grant)}
         url = self.settings.base_url + args["url"]
         if params := args.get("params"):
             # Encoded here, once: httpx's params= parses and rebuilds the URL, which showed in
@@ -80,7 +79,7 @@ class _RequestCore:
         return http.build_request(
             args["method"],
             url,
-            headers={**self.headers, **args.get("headers", {}), **authorization},
+            headers={**self.headers, **args.get("headers", {}), "Authorization": _bearer(grant)},
             timeout=self.settings.timeout,
         )
 
@@ -141,22 +140,17 @@ class _RequestCore:
         return retry
 
     @staticmethod
-    def outcome(
-        operation: str,
-        request: httpx.Request,
-        response: httpx.Response | None,
-        error: httpx.RequestError | None,
-    ) -> httpx.Response:
-        """The final response of an exchange; raise the SDK's error when there was none."""
-        if response is not None:
-            return response
+    def failure(
+        operation: str, request: httpx.Request, error: httpx.RequestError | None
+    ) -> APIConnectionError:
+        """The SDK's error for an exchange that ended without a response (raise it from error)."""
         if isinstance(error, httpx.TimeoutException):
-            raise APITimeoutError(
+            return APITimeoutError(
                 f"{operation}: the request timed out ({type(error).__name__})", request=request
-            ) from error
-        raise APIConnectionError(
+            )
+        return APIConnectionError(
             f"{operation}: the request failed: {type(error).__name__}: {error}", request=request
-        ) from error
+        )
 
 
 class _LoopBinding:
@@ -213,7 +207,7 @@ class SyncTransport:
 
     def send(self, operation: str, args: RequestArgs) -> httpx.Response:
         """Send one operation's request until it succeeds or may not be retried."""
-        with scrubbed:
+        try:
             grant = self.tokens.grant(None, self._fetch_token)
             request = self.core.build(self.http, args, grant)
             stale: Secret | None = None
@@ -226,6 +220,9 @@ class SyncTransport:
                 self.core.authorize(request, grant)
                 response = self._exchange(operation, request)
             return response
+        except Exception as error:
+            scrub(error)
+            raise
 
     def _fetch_token(self, credentials: ClientCredentials) -> httpx.Response:
         request = self.core.token_request(self.http, credentials)
@@ -247,7 +244,9 @@ class SyncTransport:
                 error = failure
             retry = self.core.judge(request, attempt, started, response, error)
             if retry is None:
-                return self.core.outcome(operation, request, response, error)
+                if response is not None:
+                    return response
+                raise self.core.failure(operation, request, error) from error
             self.sleep(retry.delay)
 
     def close(self) -> None:
@@ -283,7 +282,7 @@ class AsyncTransport:
 
     async def send(self, operation: str, args: RequestArgs) -> httpx.Response:
         """Send one operation's request until it succeeds or may not be retried."""
-        with scrubbed:
+        try:
             self._loop.check()
             grant = await self.tokens.grant(None, self._fetch_token)
             request = self.core.build(self.http, args, grant)
@@ -297,6 +296,9 @@ class AsyncTransport:
                 self.core.authorize(request, grant)
                 response = await self._exchange(operation, request)
             return response
+        except Exception as error:
+            scrub(error)
+            raise
 
     async def _fetch_token(self, credentials: ClientCredentials) -> httpx.Response:
         request = self.core.token_request(self.http, credentials)
@@ -318,7 +320,9 @@ class AsyncTransport:
                 error = failure
             retry = self.core.judge(request, attempt, started, response, error)
             if retry is None:
-                return self.core.outcome(operation, request, response, error)
+                if response is not None:
+                    return response
+                raise self.core.failure(operation, request, error) from error
             await self.sleep(retry.delay)
 
     async def aclose(self) -> None:

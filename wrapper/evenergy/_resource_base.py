@@ -22,7 +22,7 @@ from ._operations import Operation
 from ._pagination import AsyncPaginator, Cursors, Page, SyncPaginator, Walk, page_of
 from ._parsing import Model, parse_list, parse_one
 from ._raw_response import RawResponse
-from ._secret import scrubbed
+from ._secret import scrub
 
 M = TypeVar("M", bound=Model)
 
@@ -87,14 +87,20 @@ class ListCall(Generic[M]):
         return Walk[M](self.page_after, self.page_before).cursors()
 
     def parse_page(self, response: httpx.Response) -> Page[M]:
-        with scrubbed:
+        try:
             items = parse_list(self.endpoint.model, response, self.endpoint.name)
             return page_of(items, response, backward=self.page_before is not None)
+        except Exception as error:
+            scrub(error)
+            raise
 
 
 def _parse_one(endpoint: Endpoint[M], response: httpx.Response) -> M:
-    with scrubbed:
+    try:
         return parse_one(endpoint.model, response, endpoint.name)
+    except Exception as error:
+        scrub(error)
+        raise
 
 
 class _ResourceBase:
