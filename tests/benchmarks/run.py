@@ -166,13 +166,9 @@ class Rounds:
     ratio: float
     """The median of the per-round ratios, SDK over raw. A round times both sides back to back,
     so its ratio is free of the machine's drift from one round to the next; the ratio of the two
-    medians is not, and is kept beside it (`ratio_of_medians`)."""
+    medians (`report` prints it as "SDK/raw") is not."""
     spread: tuple[float, float]
     """The lower and upper quartile of the per-round ratios: how much they move in one run."""
-
-    @property
-    def ratio_of_medians(self) -> float:
-        return self.sdk / self.raw
 
     @classmethod
     def of(cls, sdk: list[float], raw: list[float]) -> Rounds:
@@ -372,7 +368,11 @@ def main(argv: list[str] | None = None) -> int:
     sizes = SMOKE if args.smoke else FULL
     previous = None
     if args.compare:
-        previous = {r["name"]: r for r in json.loads(args.compare.read_text())["results"]}
+        try:
+            results = json.loads(args.compare.read_text())["results"]
+            previous = {r["name"]: {"sdk": float(r["sdk"]), "ratio": r["ratio"]} for r in results}
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            parser.error(f"--compare {args.compare}: not a results file of this benchmark: {error}")
     with bench_server() as host:
         results = [
             bench_get(host, sizes),

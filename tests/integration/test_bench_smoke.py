@@ -30,3 +30,21 @@ def test_the_benchmark_runs_and_writes_every_result(tmp_path: Path) -> None:
         assert results[name]["raw"] > 0
         assert results[name]["ratio"] > 0
     assert "ratio" in result.stdout
+
+
+def test_a_file_that_is_not_a_results_file_is_refused_before_any_measuring(
+    tmp_path: Path,
+) -> None:
+    not_results = tmp_path / "notes.json"
+    not_results.write_text('{"results": [{"name": "get"}]}')
+    result = subprocess.run(
+        [sys.executable, str(RUN), "--smoke", "--compare", str(not_results)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")},
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "not a results file of this benchmark" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "benchmark" not in result.stdout  # no table: nothing was measured

@@ -44,7 +44,8 @@ class Endpoint(Generic[M]):
     """The operationId, as errors and logs name the call."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "name", self.operation.operation_id)  # frozen: set once here
+        # Stored, not a property: every request reads it. Frozen, so it is set this way, once.
+        object.__setattr__(self, "name", self.operation.operation_id)
 
     def method_of(self, client: object) -> Callable[..., Any]:
         """The operation's method on a client: `client.<resource>.<method>`."""
