@@ -12,15 +12,19 @@ ROOT = Path(__file__).resolve().parents[2]
 RUN = ROOT / "tests" / "benchmarks" / "run.py"
 
 
-def test_the_benchmark_runs_and_writes_every_result(tmp_path: Path) -> None:
-    output = tmp_path / "bench.json"
-    result = subprocess.run(
-        [sys.executable, str(RUN), "--smoke", "--json", str(output)],
+def run_bench(*options: str, timeout: float) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(RUN), "--smoke", *options],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")},
     )
+
+
+def test_the_benchmark_runs_and_writes_every_result(tmp_path: Path) -> None:
+    output = tmp_path / "bench.json"
+    result = run_bench("--json", str(output), timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr
     document = json.loads(output.read_text())
     results = {r["name"]: r for r in document["results"]}
@@ -37,13 +41,7 @@ def test_a_file_that_is_not_a_results_file_is_refused_before_any_measuring(
 ) -> None:
     not_results = tmp_path / "notes.json"
     not_results.write_text('{"results": [{"name": "get"}]}')
-    result = subprocess.run(
-        [sys.executable, str(RUN), "--smoke", "--compare", str(not_results)],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")},
-    )
+    result = run_bench("--compare", str(not_results), timeout=60)
     assert result.returncode == 2, result.stdout + result.stderr
     assert "not a results file of this benchmark" in result.stderr
     assert "Traceback" not in result.stderr
