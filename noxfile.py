@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent
 SPEC = ROOT / "openapi.yaml"
 GENERATED = ROOT / "generated" / "evenergy_openapi"
 GENERATOR = ROOT / "generator"
-RESOURCES = ROOT / "wrapper" / "evenergy" / "_resources.py"  # rendered from _operations.py
+RESOURCES = ROOT / "wrapper" / "evenergy" / "_resources.py"  # rendered from generator/sdk.yaml
 CONSTRAINTS = ("-c", "requirements/dev.txt")
 NODE_BIN = ROOT / "node_modules" / ".bin"
 TEMPLATE_BRANCHES = ROOT / "tests" / "generator"
@@ -130,9 +130,16 @@ def record_templates(session: nox.Session) -> None:
     session.log(f"recorded {UPSTREAM_TEMPLATES.relative_to(ROOT)}")
 
 
-def render_resources(session: nox.Session, package: Path, output: Path) -> None:
-    """Render the wrapper's resource classes from _operations.py, the spec and `package`."""
-    session.run("python", str(GENERATOR / "render_resources.py"), str(package), str(output))
+def render_resources(session: nox.Session, package: Path, output: Path, *fixture: str) -> None:
+    """Render resource classes from sdk.yaml, the spec and `package`; format them as wrapper/'s.
+
+    `fixture` (a spec and its sdk.yaml) renders a scratch package's instead of the SDK's.
+    """
+    session.run("python", str(GENERATOR / "render_resources.py"), str(package), str(output),
+                *fixture)  # fmt: skip
+    config = ("--config", str(ROOT / "pyproject.toml"))
+    session.run("ruff", "check", "--fix-only", "--quiet", *config, str(output))
+    session.run("ruff", "format", "--quiet", *config, str(output))
 
 
 @nox.session
@@ -286,12 +293,18 @@ def install_wheel_for_tests(
     session.install(*constraints, *packages, "--reinstall-package", "evenergy", str(wheel))
 
 
+def pytest_args(session: nox.Session, default: str) -> list[str]:
+    """pytest's arguments: `default` and the session's, or only theirs when they name tests."""
+    named = any(arg.startswith("tests/") for arg in session.posargs)
+    return [*([] if named else [default]), *session.posargs]
+
+
 @nox.session(python=PYTHONS)
 def unit(session: nox.Session) -> None:
     """The unit suite against the built wheel (not the source tree), on each supported Python."""
     with tempfile.TemporaryDirectory() as scratch:
         install_wheel_for_tests(session, Path(scratch), CONSTRAINTS)
-    session.run("pytest", "tests/unit", *session.posargs)
+    session.run("pytest", *pytest_args(session, "tests/unit"))
 
 
 @nox.session(python=PYTHONS[0])
@@ -312,14 +325,14 @@ def unit_lowest(session: nox.Session) -> None:
         constraints.write_text("\n".join(pins + others) + "\n")
         install_wheel_for_tests(session, Path(scratch), ("-c", str(constraints)))
     session.log("lowest direct dependencies: " + ", ".join(pins))
-    session.run("pytest", "tests/unit", *session.posargs)
+    session.run("pytest", *pytest_args(session, "tests/unit"))
 
 
 @nox.session
 def integration(session: nox.Session) -> None:
     """Integration tests: the Prism mock (started by the tests), real sockets, the CLI."""
     install_group(session, "test", project=True)
-    session.run("pytest", "tests/integration", *session.posargs)
+    session.run("pytest", *pytest_args(session, "tests/integration"))
 
 
 @nox.session

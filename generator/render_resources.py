@@ -1,210 +1,218 @@
-"""Render wrapper/evenergy/_resources.py from _operations.py, openapi.yaml and the builders.
+"""Render wrapper/evenergy/_resources.py from generator/sdk.yaml, openapi.yaml and the models.
 
-Usage: python generator/render_resources.py GENERATED_PACKAGE OUTPUT   (nox -s generate runs it;
-check_generated renders into a scratch file and compares). The output is formatted with the
-project's ruff settings, as if it were at wrapper/evenergy/_resources.py.
-
-Each operation declared in wrapper/evenergy/_operations.py must exist in openapi.yaml. What the
-SDK needs of it comes from there: its path, the model it answers with, whether it pages (an
-array), and its parameters as the generated builder names them. A parameter the SDK does not
-know how to expose, or a declaration that does not fit the operation, stops the rendering with a
-message that says which, rather than produce a method that silently drops it.
+Usage: render_resources.py PACKAGE OUTPUT [SPEC SDK_YAML] (the last two for a scratch package on
+the installed runtime: the tests' fixture). sdk.yaml maps each method to `METHOD /path`; the rest
+comes from the spec. What cannot be honoured stops it with one line naming the method and why.
 """
 
 from __future__ import annotations
 
 import importlib
-import importlib.util
-import inspect
-import shutil
-import subprocess
+import keyword
+import re
 import sys
 from pathlib import Path
-from types import ModuleType
-from typing import Any
+from typing import Any, NamedTuple
 
 import jinja2
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-SPEC = ROOT / "openapi.yaml"
-DECLARATIONS = ROOT / "wrapper" / "evenergy" / "_operations.py"
 TEMPLATE = Path(__file__).resolve().parent / "wrapper" / "resources.py.jinja"
-TARGET = ROOT / "wrapper" / "evenergy" / "_resources.py"
+CLIENT_HEADERS = {"EvEnergy-Version"}  # sent by the transport on every request
+NAMED = {"EvEnergy-User": "user"}  # a header whose argument is not its snake_case
+CURSORS = ("page_after", "page_before")
+KINDS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
+FORMATS = {"date-time": "datetime", "date": "date"}
 
-PAGES = {"page_size", "page_after", "page_before"}
-CLIENT_PARAMETERS = {"ev_energy_version"}  # sent by the transport on every request
-USER_PARAMETER = "ev_energy_user"  # the EvEnergy-User header: a method's `user`
-FLAVOURS = [
-    {"name": "Sync", "prefix": "", "base": "SyncResourceBase", "define": "def", "await_": "",
-     "paginator": "SyncPaginator", "is_async": False, "client": "EvEnergy",
-     "transport": "SyncTransport"},
-    {"name": "Async", "prefix": "Async", "base": "AsyncResourceBase", "define": "async def",
-     "await_": "await ", "paginator": "AsyncPaginator", "is_async": True,
-     "client": "AsyncEvEnergy", "transport": "AsyncTransport"},
-]  # fmt: skip
+
+class Argument(NamedTuple):
+    """A method's argument: a path, query or header parameter, or a JSON body's property."""
+
+    name: str
+    wire: str
+    kind: str
+    required: bool
+    nullable: bool = False
+    example: object = None
 
 
 class DeclarationError(Exception):
-    """A declaration that openapi.yaml or the generated builders do not bear out."""
-
-
-def load_file(name: str, path: Path) -> ModuleType:
-    """Import one file as a module, without importing the package around it."""
-    spec = importlib.util.spec_from_file_location(name, path)
-    if spec is None or spec.loader is None:
-        raise DeclarationError(f"cannot import {path}")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # dataclasses look their module up while the class is made
-    spec.loader.exec_module(module)
-    return module
+    """A declaration that the spec or the generated package does not bear out."""
 
 
 def resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     """The node a `$ref` points to (followed until it is not one)."""
     while "$ref" in node:
+        target: Any = spec
         for part in node["$ref"].removeprefix("#/").split("/"):
-            spec = spec[part]
-        node = spec
+            target = target[part.replace("~1", "/").replace("~0", "~")]
+        node = target
     return node
 
 
-def operations_by_id(spec: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, Any]]]:
-    """Each operation of the spec by its operationId: path, HTTP method and the operation."""
-    return {
-        operation["operationId"]: (path, method, operation)
-        for path, item in spec["paths"].items()
-        for method, operation in item.items()
-        if isinstance(operation, dict) and "operationId" in operation
-    }
+class Describer:
+    """Describes declared methods from one spec and the generated package's models."""
+
+    def __init__(self, spec: dict[str, Any], models: Any) -> None:
+        self.spec, self.models = spec, models
+        self.tags = {tag["name"]: tag.get("description", "") for tag in spec.get("tags", [])}
+
+    def name(self, wire: str, where: str) -> str:
+        """A spec name in snake_case (`Accept-Language` -> accept_language), checked."""
+        snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[^0-9A-Za-z_]+", "_", wire).lower()
+        snake = NAMED.get(wire, snake)
+        if not snake.isidentifier() or keyword.iskeyword(snake):
+            raise DeclarationError(f"{where}: {wire!r} makes no Python name")
+        return snake
+
+    def kind(self, schema: dict[str, Any], where: str) -> str:
+        """The annotation of a parameter's (or body property's) schema, without None."""
+        schema = resolve(self.spec, schema)
+        found = schema.get("type", "object")
+        types = [t for t in (found if isinstance(found, list) else [found]) if t != "null"]
+        if types == ["array"]:
+            return f"Sequence[{self.kind(schema.get('items', {}), where)}]"
+        if len(types) == 1 and types[0] in KINDS:
+            return FORMATS.get(schema.get("format", ""), KINDS[types[0]])
+        raise DeclarationError(f"{where}: a value of type {types} is not supported")
+
+    def model(self, schema: dict[str, Any], name: str, where: str) -> str:
+        """The generated model class of an answer's object schema (named, or inline)."""
+        wanted = schema["$ref"].rsplit("/", 1)[-1] if "$ref" in schema else name
+        key = re.sub(r"[^0-9a-z]", "", resolve(self.spec, schema).get("title", wanted).lower())
+        found = [c for c in dir(self.models) if c.lower() == key]
+        if not found:
+            raise DeclarationError(f"{where}: the generated package has no model {wanted!r}")
+        return found[0]
+
+    def answer(self, operation: dict[str, Any], where: str, paged: bool) -> tuple[str, Any]:
+        """What a success answers (page, model, list or empty) and its model."""
+        ok = sorted(str(s) for s in operation.get("responses", {}) if str(s).startswith("2"))
+        if not ok:
+            raise DeclarationError(f"{where}: the operation declares no 2xx answer")
+        content = resolve(self.spec, operation["responses"][ok[0]]).get("content", {})
+        if not content or ok[0] == "204":
+            return "empty", None
+        if "application/json" not in content:
+            raise DeclarationError(f"{where}: answers {', '.join(content)}, not JSON")
+        schema = content["application/json"].get("schema", {})
+        name = f"{operation.get('operationId', '')}_response_{ok[0]}"
+        if resolve(self.spec, schema).get("type") != "array":
+            return "model", self.model(schema, name, where)
+        items = resolve(self.spec, schema)["items"]
+        return ("page" if paged else "list"), self.model(items, f"{name}_item", where)
+
+    def parameter(self, found: dict[str, Any], where: str) -> Argument:
+        """A path, query or header parameter: names, annotation, an example value."""
+        schema = resolve(self.spec, found.get("schema", {}))
+        examples = [found.get("example"), schema.get("example"), *schema.get("examples", [])]
+        name, required = self.name(found["name"], where), found.get("required", False)
+        example = next(filter(None, examples), None)
+        return Argument(name, found["name"], self.kind(schema, where), required, example=example)
+
+    def body(self, operation: dict[str, Any], where: str) -> list[Argument] | None:
+        """The JSON body's writable properties, None when the operation takes no body."""
+        if "requestBody" not in operation:
+            return None
+        content = resolve(self.spec, operation["requestBody"]).get("content", {})
+        schema = resolve(self.spec, content.get("application/json", {}).get("schema", {}))
+        if "properties" not in schema:
+            raise DeclarationError(f"{where}: only a JSON object body is supported")
+        found = []
+        for wire, node in schema["properties"].items():
+            prop = resolve(self.spec, node)
+            if prop.get("readOnly"):
+                continue
+            kind = "Mapping[str, Any]" if "$ref" in node or "properties" in prop else None
+            nullable = prop.get("nullable") is True or "null" in (prop.get("type") or [])
+            required = wire in schema.get("required", [])
+            kind = kind or self.kind(prop, where)
+            found.append(Argument(self.name(wire, where), wire, kind, required, nullable))
+        return found
+
+    def method(self, where: str, declared: object) -> dict[str, Any]:
+        """What the template needs of one declared method, checked against the spec."""
+        verb, _, path = str(declared).partition(" ")
+        item = self.spec.get("paths", {}).get(path, {})
+        operation = item.get(verb.lower())
+        if not isinstance(operation, dict):
+            raise DeclarationError(f"{where}: openapi.yaml has no {verb.upper()} {path}")
+        groups: dict[str, list[Argument]] = {"path": [], "query": [], "header": []}
+        listed = [*item.get("parameters", []), *operation.get("parameters", [])]
+        found = {p["name"]: p for p in (resolve(self.spec, p) for p in listed)}
+        for wire, parameter in found.items():
+            place = parameter["in"]
+            if place not in groups:
+                raise DeclarationError(f"{where}: a parameter in {place} is not supported")
+            if wire not in CLIENT_HEADERS:
+                groups[place].append(self.parameter(parameter, where))
+        in_path = {p.wire: p for p in groups["path"]}
+        order = re.findall(r"\{([^}]+)\}", path)
+        if sorted(order) != sorted(in_path):
+            raise DeclarationError(f"{where}: the path's {{names}} and its path parameters differ")
+        answer, model = self.answer(operation, where, set(CURSORS) <= set(map(str, found)))
+        body = self.body(operation, where)
+        names = [p.name for group in [*groups.values(), body or []] for p in group]
+        if len(names) != len(set(names)):
+            raise DeclarationError(f"{where}: two parameters share a Python name")
+        described: dict[str, Any] = {"verb": verb.upper(), "path": path, "where": where}
+        described |= {"operation": operation}
+        described |= {"query": groups["query"], "headers": groups["header"], "body": body}
+        described |= {"path_parameters": [in_path[w] for w in order], "answer": answer}
+        return described | {"model": model}
+
+    def resources(self, declared: Any, parent: dict[str, Any] | None = None) -> list[Any]:
+        """Each declared resource, its subresources after it, with its described methods."""
+        found: list[dict[str, Any]] = []
+        for name, resource in (declared or {}).items():
+            where = f"{parent['attribute']}.{name}" if parent else str(name)
+            if not (isinstance(resource, dict) and str(name).isidentifier()):
+                raise DeclarationError(f"{where}: a resource is a Python name with methods")
+            methods = []
+            for method, line in (resource.get("methods") or {}).items():
+                if not str(method).isidentifier() or keyword.iskeyword(method):
+                    raise DeclarationError(f"{where}.{method}: a method's name is a Python name")
+                methods.append({"method": method, **self.method(f"{where}.{method}", line)})
+            tag = (methods[0]["operation"].get("tags") or [name])[0] if methods else name
+            text = self.tags.get(tag, tag).strip()
+            entry = {"attribute": where, "methods": methods, "children": [], "tag": tag}
+            entry |= {"command": resource.get("cli"), "text": text}
+            if parent:
+                parent["children"].append(entry)
+            found += [entry, *self.resources(resource.get("subresources"), entry)]
+        return found
 
 
-def answer(spec: dict[str, Any], operation: dict[str, Any]) -> tuple[str, bool]:
-    """The model a 200 answers with (its schema's name) and whether it is an array of them."""
-    ok = resolve(spec, operation["responses"]["200"])
-    schema = ok["content"]["application/json"]["schema"]
-    pages = resolve(spec, schema).get("type") == "array"
-    reference = resolve(spec, schema)["items"] if pages else schema
-    return reference["$ref"].rsplit("/", 1)[-1], pages
-
-
-def signatures(method: str, id_parameter: str | None, takes_user: bool) -> dict[str, str]:
-    """A method's parameters, its request function's, and the arguments one passes the other."""
-    user = ["user: str | None = None"] if takes_user else []
-    user_request = ["ev_energy_user: str | Unset"] if takes_user else []
-    if method == "list":
-        public = ["*", "page_size: int | None = None", *user,
-                  "page_after: str | None = None", "page_before: str | None = None"]  # fmt: skip
-        request = ["page_size: int | None", *user_request,
-                   "page_after: str | None", "page_before: str | None"]  # fmt: skip
-        passed = ["page_size", *(["{owner}._user(user)"] if takes_user else []), "page_after",
-                  "page_before"]  # fmt: skip
-    else:
-        public = [f"{id_parameter}: str", *(["*", *user] if takes_user else [])]
-        request = [f"{id_parameter}: str", *user_request]
-        passed = [str(id_parameter), *(["{owner}._user(user)"] if takes_user else [])]
-    return {
-        "signature": ", ".join(["self", *public]),
-        "request_parameters": ", ".join(request),
-        "arguments_self": ", ".join(passed).format(owner="self"),
-        "arguments_resource": ", ".join(passed).format(owner="resource"),
-    }
-
-
-def describe(declared: Any, spec: dict[str, Any], package: Path) -> dict[str, Any]:
-    """What the template needs of one declared operation, checked against the spec."""
-    operation_id = declared.operation_id
-    found = operations_by_id(spec).get(operation_id)
-    if found is None:
-        raise DeclarationError(f"{operation_id}: no operation of openapi.yaml has this id")
-    path, method, operation = found
-    if method != "get":
-        raise DeclarationError(f"{operation_id}: the template knows GET operations, not {method}")
-    model, pages = answer(spec, operation)
-    builders = list((package / "api").glob(f"*/{operation_id}.py"))
-    if len(builders) != 1:
-        raise DeclarationError(f"{operation_id}: no generated builder (run the generator first)")
-    tag_module = builders[0].parent.name
-    builder = importlib.import_module(f"{package.name}.api.{tag_module}.{operation_id}")
-    parameters = inspect.signature(builder.build_request).parameters
-    in_path = [name for name, p in parameters.items() if p.default is inspect.Parameter.empty]
-    unknown = set(parameters) - set(in_path) - PAGES - CLIENT_PARAMETERS
-    unknown -= {USER_PARAMETER}
-    if unknown:
-        raise DeclarationError(
-            f"{operation_id} takes {', '.join(sorted(unknown))}, which the resources template "
-            "does not expose yet: extend generator/wrapper/resources.py.jinja"
-        )
-    if declared.method == "list" and not (pages and not in_path and set(parameters) >= PAGES):
-        raise DeclarationError(
-            f"{operation_id}: a list answers an array and takes page_*, no path parameter"
-        )
-    if declared.method == "get" and (pages or len(in_path) != 1):
-        raise DeclarationError(f"{operation_id}: a get answers one item, for one path parameter")
-    id_parameter = in_path[0] if in_path else None
-    takes_user = USER_PARAMETER in parameters
-    return {
-        "operation_id": operation_id,
-        **signatures(declared.method, id_parameter, takes_user),
-        "constant": operation_id.upper(),
-        "tag_module": tag_module,
-        "method": declared.method,
-        "model": model,
-        "path": path,
-        "id_parameter": id_parameter,
-        "takes_user": takes_user,
-        "doc": declared.doc,
-    }
-
-
-def render(package: Path) -> str:
-    """The source of _resources.py for the declarations, the spec and the builders in `package`."""
-    declarations = load_file("_evenergy_operations", DECLARATIONS)
-    spec = yaml.safe_load(SPEC.read_text())
-    operations = [describe(op, spec, package) for op in declarations.OPERATIONS]
-    resources = []
-    for resource in dict.fromkeys(op.resource for op in declarations.OPERATIONS):
-        mine = [op for op, d in zip(operations, declarations.OPERATIONS, strict=True)
-                if d.resource == resource]  # fmt: skip
-        fields = {name: getattr(resource, name) for name in (*resource.__slots__, "class_name")}
-        resources.append({**fields, "operations": mine})
+def render(spec_path: Path, sdk_path: Path, package: Path, runtime: str) -> str:
+    """The source of _resources.py for the declarations, the spec and the models in `package`."""
+    spec = yaml.safe_load(spec_path.read_text())
+    declared = yaml.safe_load(sdk_path.read_text())
+    if not isinstance(declared, dict) or not isinstance(declared.get("resources"), dict):
+        raise DeclarationError(f"{sdk_path.name}: holds no `resources:` mapping")
+    models = importlib.import_module(f"{package.name}.models")  # the classes' names
+    found = Describer(spec, models).resources(declared["resources"])
     environment = jinja2.Environment(  # noqa: S701 - renders Python source, not HTML
-        loader=jinja2.FileSystemLoader(TEMPLATE.parent), trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, undefined=jinja2.StrictUndefined,
-    )  # fmt: skip
-    environment.filters["pyrepr"] = repr
+        loader=jinja2.FileSystemLoader(TEMPLATE.parent),
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        extensions=["jinja2.ext.do"],
+    )
+    environment.filters["pyrepr"] = lambda value: repr(value if value is None else value + "")
     template = environment.get_template(TEMPLATE.name)
-    imports: dict[str, list[str]] = {}
-    for op in operations:
-        imports.setdefault(op["tag_module"], []).append(op["operation_id"])
-    return template.render(
-        imports=sorted(imports.items()),
-        operations=operations, resources=resources, flavours=FLAVOURS,
-        models=sorted({op["model"] for op in operations}),
-    )  # fmt: skip
-
-
-def formatted(source: str) -> str:
-    """The source as ruff leaves wrapper/ (imports sorted, formatted), with the project's config."""
-    ruff = shutil.which("ruff")
-    if ruff is None:
-        raise SystemExit("render_resources: ruff is not on PATH (nox -s generate installs it)")
-    for command in (["check", "--fix-only", "--quiet"], ["format", "--quiet"]):
-        source = subprocess.run(  # noqa: S603 - our own ruff, on our own output
-            [ruff, *command, "--stdin-filename", str(TARGET), "-"],
-            input=source, capture_output=True, text=True, check=True, cwd=ROOT,
-        ).stdout  # fmt: skip
-    return source
+    return template.render(resources=found, package=package.name, runtime=runtime)
 
 
 def main(argv: list[str]) -> int:
-    """Render into OUTPUT; a declaration the spec does not bear out exits 1 saying why."""
-    package, output = Path(argv[0]).resolve(), Path(argv[1])
-    sys.path.insert(0, str(package.parent))
-    try:
-        output.write_text(formatted(render(package)))
-    except DeclarationError as error:
-        print(f"render_resources: {error}", file=sys.stderr)
+    """Render into OUTPUT; a declaration that cannot be honoured exits 1 saying why, in a line."""
+    package, output, *rest = [Path(argument) for argument in argv]
+    spec, sdk = rest[:2] if rest else (ROOT / "openapi.yaml", TEMPLATE.parents[1] / "sdk.yaml")
+    sys.path.insert(0, str(package.resolve().parent))
+    try:  # the runtime is the package's own (.), or evenergy's for a scratch package
+        output.write_text(render(spec, sdk, package.resolve(), "evenergy." if rest else "."))
+    except (DeclarationError, OSError, yaml.YAMLError) as error:
+        print(f"render_resources: {' '.join(str(error).split())}", file=sys.stderr)
         return 1
     return 0
 

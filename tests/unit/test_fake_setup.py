@@ -189,9 +189,9 @@ def test_every_declared_resource_has_a_collection_that_the_fake_routes_to() -> N
     assert fake.collections["cpms_providers"] is fake.providers
     with fake.client() as client:
         for endpoint in ENDPOINTS:
-            items = fake.collections[endpoint.operation.resource.attribute]
+            items = fake.collections[endpoint.resource.attribute]
             method = endpoint.method_of(client)
-            if endpoint.id_parameter is None:
+            if not endpoint.path_parameters:
                 assert [item.id for item in method()] == [item["id"] for item in items]
             else:
                 assert method(items[-1]["id"]).id == items[-1]["id"]

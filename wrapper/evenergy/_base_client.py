@@ -27,7 +27,7 @@ from ._config import Settings
 from ._constants import LOGGER_NAME
 from ._exceptions import APIConnectionError, APITimeoutError, UsageError, status_error
 from ._rate_limit import RateLimitTracker
-from ._retry import Retry, decide
+from ._retry import REPEATABLE_METHODS, Retry, decide
 from ._secret import Secret, scrub
 from ._version import __version__
 
@@ -39,7 +39,8 @@ _sleep: Callable[[float], object] = time.sleep
 _async_sleep: Callable[[float], Awaitable[object]] = anyio.sleep
 
 RequestArgs = dict[str, Any]
-"""What a generated operation's `build_request` returns: method, url (a path), params, headers."""
+"""One request: method, url (a path), params (a list value repeats), headers, json (a body)."""
+_REPEATABLE = "evenergy.repeatable"  # a request extension: send again after any failure
 
 
 @cache
@@ -74,12 +75,14 @@ class _RequestCore:
         url = self.settings.base_url + args["url"]
         if params := args.get("params"):
             # Encoded here, once: httpx's params= parses and rebuilds the URL, which showed in
-            # the walk benchmark. Every reserved character is percent-encoded, as httpx does.
-            url += "?" + urlencode(params, quote_via=quote, safe="")
+            # the walk benchmark. Every reserved character is percent-encoded, as httpx does;
+            # a list is sent as the parameter repeated (expand=a&expand=b).
+            url += "?" + urlencode(params, doseq=True, quote_via=quote, safe="")
         return http.build_request(
             args["method"],
             url,
             headers={**self.headers, **args.get("headers", {}), "Authorization": _bearer(grant)},
+            json=args.get("json"),
             timeout=self.settings.timeout,
         )
 
@@ -87,7 +90,9 @@ class _RequestCore:
         self, http: httpx.Client | httpx.AsyncClient, credentials: ClientCredentials
     ) -> httpx.Request:
         user_agent = {"User-Agent": self.headers["User-Agent"]}
-        return credentials.token_request(http, user_agent, self.settings.timeout)
+        request = credentials.token_request(http, user_agent, self.settings.timeout)
+        request.extensions[_REPEATABLE] = True  # asking for a token again changes nothing
+        return request
 
     @staticmethod
     def authorize(request: httpx.Request, grant: Grant) -> None:
@@ -126,6 +131,7 @@ class _RequestCore:
             max_retry_after=self.settings.max_retry_after,
             response=response,
             error=error if isinstance(error, httpx.TransportError) else None,
+            repeatable=request.method in REPEATABLE_METHODS or _REPEATABLE in request.extensions,
         )
         if retry is not None:
             logger.info(

@@ -362,9 +362,9 @@ def cli(**options: Any) -> None:
     """
 
 
-def _list_command(endpoint: Endpoint[Any]) -> click.Command:
-    resource = endpoint.operation.resource
-    noun, example = resource.command, resource.example_id
+def _list_command(endpoint: Endpoint, noun: str, model: type[Any]) -> click.Command:
+    resource = endpoint.resource
+    example = resource.example_id
 
     @click.command(
         "list",
@@ -386,13 +386,13 @@ def _list_command(endpoint: Endpoint[Any]) -> click.Command:
                 page_size=options["page_size"], page_after=options["after"],
                 page_before=options["before"],
             )  # fmt: skip
-            _print_list(ctx, paginator, noun, endpoint.model, columns_of(endpoint.model))
+            _print_list(ctx, paginator, noun, model, columns_of(model))
 
     return command
 
 
-def _get_command(endpoint: Endpoint[Any]) -> click.Command:
-    resource = endpoint.operation.resource
+def _get_command(endpoint: Endpoint, noun: str, model: type[Any]) -> click.Command:
+    resource = endpoint.resource
 
     @click.command(
         "get", help=f"Show one {resource.singular}.",
@@ -404,25 +404,27 @@ def _get_command(endpoint: Endpoint[Any]) -> click.Command:
     def command(ctx: click.Context, item_id: str) -> None:
         with _client(ctx) as client:
             item = endpoint.method_of(client)(item_id)
-            _print_one(ctx, item, columns_of(endpoint.model))
+            _print_one(ctx, item, columns_of(model))
 
     return command
 
 
 def _add_commands(root: click.Group) -> None:
-    """A group per resource, a command per operation: what _operations.py declares."""
+    """A group per resource, a command per GET operation: what generator/sdk.yaml declares."""
     groups: dict[str, click.Group] = {}
     for endpoint in ENDPOINTS:
-        resource = endpoint.operation.resource
-        if resource.command not in groups:
-            groups[resource.command] = click.Group(
-                resource.command, help=resource.summary,
-                epilog=_examples(f"{resource.command} list --page-size 50",
-                                 f"{resource.command} get {resource.example_id}"),
+        resource, model, noun = endpoint.resource, endpoint.model, endpoint.resource.command
+        if noun is None or model is None or endpoint.http_method != "GET":
+            continue  # the CLI reads; it offers no writes
+        if noun not in groups:
+            groups[noun] = click.Group(
+                noun, help=resource.summary,
+                epilog=_examples(f"{noun} list --page-size 50",
+                                 f"{noun} get {resource.example_id}"),
             )  # fmt: skip
-            root.add_command(groups[resource.command])
-        make = _list_command if endpoint.operation.method == "list" else _get_command
-        groups[resource.command].add_command(make(endpoint))
+            root.add_command(groups[noun])
+        make = _list_command if endpoint.answer == "page" else _get_command
+        groups[noun].add_command(make(endpoint, noun, model))
 
 
 _add_commands(cli)

@@ -34,7 +34,7 @@ def _route_pattern(path: str) -> re.Pattern[str]:
 # a provider called "evse_sites" is an item of /cpms_providers, not the list of sites.
 _ROUTES = [
     (endpoint, _route_pattern(endpoint.path))
-    for endpoint in sorted(ENDPOINTS, key=lambda endpoint: endpoint.id_parameter is None)
+    for endpoint in sorted(ENDPOINTS, key=lambda endpoint: not endpoint.path_parameters)
 ]
 _LAST = "<about:blank>"
 FAKE_ACCESS_TOKEN = "fake-access-token"  # noqa: S105 - the fake's own token
@@ -101,7 +101,7 @@ class FakeEvEnergyAPI:
             else [make_provider("CHARGEPOINT"), make_provider("SWTCH")]
         )
         self.collections: dict[str, list[dict[str, Any]]] = {
-            endpoint.operation.resource.attribute: [] for endpoint in ENDPOINTS
+            endpoint.resource.attribute: [] for endpoint in ENDPOINTS
         }
         """Every resource's items by its client attribute; `sites` and `providers` are two."""
         self.collections.update(evse_sites=self.sites, cpms_providers=self.providers)
@@ -247,8 +247,8 @@ class FakeEvEnergyAPI:
             found = pattern.search(request.url.path)
             if found is None:
                 continue
-            items = self.collections[endpoint.operation.resource.attribute]
-            if endpoint.id_parameter is None:
+            items = self.collections[endpoint.resource.attribute]
+            if not endpoint.path_parameters:
                 return self._page(request, items)
             wanted = unquote(found["id"])
             for item in items:
