@@ -17,13 +17,13 @@ from typing import Any, NamedTuple
 import jinja2
 import yaml
 
-ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = Path(__file__).resolve().parent / "wrapper" / "resources.py.jinja"
 CLIENT_HEADERS = {"EvEnergy-Version"}  # sent by the transport on every request
 NAMED = {"EvEnergy-User": "user"}  # a header whose argument is not its snake_case
 CURSORS = ("page_after", "page_before")
 KINDS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
 FORMATS = {"date-time": "datetime", "date": "date"}
+JINJA: Any = {"undefined": jinja2.StrictUndefined, "trim_blocks": True, "lstrip_blocks": True}
 
 
 class Argument(NamedTuple):
@@ -56,7 +56,6 @@ class Describer:
 
     def __init__(self, spec: dict[str, Any], models: Any) -> None:
         self.spec, self.models = spec, models
-        self.tags = {tag["name"]: tag.get("description", "") for tag in spec.get("tags", [])}
 
     def name(self, wire: str, where: str) -> str:
         """A spec name in snake_case (`Accept-Language` -> accept_language), checked."""
@@ -142,11 +141,10 @@ class Describer:
         listed = [*item.get("parameters", []), *operation.get("parameters", [])]
         found = {p["name"]: p for p in (resolve(self.spec, p) for p in listed)}
         for wire, parameter in found.items():
-            place = parameter["in"]
-            if place not in groups:
-                raise DeclarationError(f"{where}: a parameter in {place} is not supported")
+            if parameter["in"] not in groups:
+                raise DeclarationError(f"{where}: a parameter in {parameter['in']} is unsupported")
             if wire not in CLIENT_HEADERS:
-                groups[place].append(self.parameter(parameter, where))
+                groups[parameter["in"]].append(self.parameter(parameter, where))
         in_path = {p.wire: p for p in groups["path"]}
         order = re.findall(r"\{([^}]+)\}", path)
         if sorted(order) != sorted(in_path):
@@ -156,8 +154,7 @@ class Describer:
         names = [p.name for group in [*groups.values(), body or []] for p in group]
         if len(names) != len(set(names)):
             raise DeclarationError(f"{where}: two parameters share a Python name")
-        described: dict[str, Any] = {"verb": verb.upper(), "path": path, "where": where}
-        described |= {"operation": operation}
+        described = {"verb": verb.upper(), "path": path, "where": where, "operation": operation}
         described |= {"query": groups["query"], "headers": groups["header"], "body": body}
         described |= {"path_parameters": [in_path[w] for w in order], "answer": answer}
         return described | {"model": model}
@@ -175,9 +172,8 @@ class Describer:
                     raise DeclarationError(f"{where}.{method}: a method's name is a Python name")
                 methods.append({"method": method, **self.method(f"{where}.{method}", line)})
             tag = (methods[0]["operation"].get("tags") or [name])[0] if methods else name
-            text = self.tags.get(tag, tag).strip()
             entry = {"attribute": where, "methods": methods, "children": [], "tag": tag}
-            entry |= {"command": resource.get("cli"), "text": text}
+            entry["command"] = resource.get("cli")
             if parent:
                 parent["children"].append(entry)
             found += [entry, *self.resources(resource.get("subresources"), entry)]
@@ -192,22 +188,18 @@ def render(spec_path: Path, sdk_path: Path, package: Path, runtime: str) -> str:
         raise DeclarationError(f"{sdk_path.name}: holds no `resources:` mapping")
     models = importlib.import_module(f"{package.name}.models")  # the classes' names
     found = Describer(spec, models).resources(declared["resources"])
-    environment = jinja2.Environment(  # noqa: S701 - renders Python source, not HTML
-        loader=jinja2.FileSystemLoader(TEMPLATE.parent),
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        extensions=["jinja2.ext.do"],
-    )
+    loader = jinja2.FileSystemLoader(TEMPLATE.parent)
+    environment = jinja2.Environment(loader=loader, **JINJA)  # noqa: S701 - Python, not HTML
     environment.filters["pyrepr"] = lambda value: repr(value if value is None else value + "")
     template = environment.get_template(TEMPLATE.name)
-    return template.render(resources=found, package=package.name, runtime=runtime)
+    tags = {tag["name"]: tag.get("description", "") for tag in spec.get("tags", [])}
+    return template.render(resources=found, package=package.name, runtime=runtime, tags=tags)
 
 
 def main(argv: list[str]) -> int:
     """Render into OUTPUT; a declaration that cannot be honoured exits 1 saying why, in a line."""
     package, output, *rest = [Path(argument) for argument in argv]
-    spec, sdk = rest[:2] if rest else (ROOT / "openapi.yaml", TEMPLATE.parents[1] / "sdk.yaml")
+    spec, sdk = rest[:2] or (TEMPLATE.parents[2] / "openapi.yaml", TEMPLATE.parents[1] / "sdk.yaml")
     sys.path.insert(0, str(package.resolve().parent))
     try:  # the runtime is the package's own (.), or evenergy's for a scratch package
         output.write_text(render(spec, sdk, package.resolve(), "evenergy." if rest else "."))
