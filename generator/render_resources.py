@@ -154,10 +154,10 @@ class Describer:
         names = [p.name for group in [*groups.values(), body or []] for p in group]
         if len(names) != len(set(names)):
             raise DeclarationError(f"{where}: two parameters share a Python name")
-        described = {"verb": verb.upper(), "path": path, "where": where, "operation": operation}
+        described: dict[str, Any] = {"verb": verb.upper(), "path": path, "where": where}
         described |= {"query": groups["query"], "headers": groups["header"], "body": body}
         described |= {"path_parameters": [in_path[w] for w in order], "answer": answer}
-        return described | {"model": model}
+        return described | {"model": model, "operation": operation}
 
     def resources(self, declared: Any, parent: dict[str, Any] | None = None) -> list[Any]:
         """Each declared resource, its subresources after it, with its described methods."""
