@@ -76,31 +76,30 @@ class Describer:
             return FORMATS.get(schema.get("format", ""), KINDS[types[0]])
         raise DeclarationError(f"{where}: a value of type {types} is not supported")
 
-    def model(self, schema: dict[str, Any], name: str, where: str) -> str:
-        """The generated model class of an answer's object schema (named, or inline)."""
-        wanted = schema["$ref"].rsplit("/", 1)[-1] if "$ref" in schema else name
-        key = re.sub(r"[^0-9a-z]", "", resolve(self.spec, schema).get("title", wanted).lower())
-        found = [c for c in dir(self.models) if c.lower() == key]
-        if not found:
+    def model(self, schema: dict[str, Any], prefix: str, name: str, where: str) -> str:
+        """The generated class of an answer's object schema: a component's, or an inline one's."""
+        title = resolve(self.spec, schema).get("title") or name  # inline: prefixed with its opId
+        wanted = schema["$ref"].rsplit("/", 1)[-1] if "$ref" in schema else f"{prefix}_{title}"
+        key = re.sub(r"[\W_]", "", wanted).lower()
+        if not (found := [c for c in dir(self.models) if c.lower() == key]):
             raise DeclarationError(f"{where}: the generated package has no model {wanted!r}")
         return found[0]
 
     def answer(self, operation: dict[str, Any], where: str, paged: bool) -> tuple[str, Any]:
         """What a success answers (page, model, list or empty) and its model."""
-        ok = sorted(str(s) for s in operation.get("responses", {}) if str(s).startswith("2"))
-        if not ok:
+        responses = {str(k): v for k, v in operation.get("responses", {}).items()}
+        if not (ok := sorted(status for status in responses if status.startswith("2"))):
             raise DeclarationError(f"{where}: the operation declares no 2xx answer")
-        content = resolve(self.spec, operation["responses"][ok[0]]).get("content", {})
+        content = resolve(self.spec, responses[ok[0]]).get("content", {})
         if not content or ok[0] == "204":
             return "empty", None
         if "application/json" not in content:
             raise DeclarationError(f"{where}: answers {', '.join(content)}, not JSON")
-        schema = content["application/json"].get("schema", {})
-        name = f"{operation.get('operationId', '')}_response_{ok[0]}"
+        schema, prefix = content["application/json"].get("schema", {}), operation.get("operationId")
         if resolve(self.spec, schema).get("type") != "array":
-            return "model", self.model(schema, name, where)
-        items = resolve(self.spec, schema)["items"]
-        return ("page" if paged else "list"), self.model(items, f"{name}_item", where)
+            return "model", self.model(schema, str(prefix), f"response_{ok[0]}", where)
+        items, name = resolve(self.spec, schema)["items"], f"response_{ok[0]}_item"
+        return "page" if paged else "list", self.model(items, str(prefix), name, where)
 
     def parameter(self, found: dict[str, Any], where: str) -> Argument:
         """A path, query or header parameter: names, annotation, an example value."""
@@ -118,15 +117,14 @@ class Describer:
         schema = resolve(self.spec, content.get("application/json", {}).get("schema", {}))
         if "properties" not in schema:
             raise DeclarationError(f"{where}: only a JSON object body is supported")
-        found = []
+        found: list[Argument] = []
         for wire, node in schema["properties"].items():
-            prop = resolve(self.spec, node)
-            if prop.get("readOnly"):
+            if (prop := resolve(self.spec, node)).get("readOnly"):
                 continue
-            kind = "Mapping[str, Any]" if "$ref" in node or "properties" in prop else None
+            object_ = "$ref" in node or "properties" in prop
+            kind = "Mapping[str, Any]" if object_ else self.kind(prop, where)
             nullable = prop.get("nullable") is True or "null" in (prop.get("type") or [])
             required = wire in schema.get("required", [])
-            kind = kind or self.kind(prop, where)
             found.append(Argument(self.name(wire, where), wire, kind, required, nullable))
         return found
 
@@ -170,12 +168,14 @@ class Describer:
             for method, line in (resource.get("methods") or {}).items():
                 if not str(method).isidentifier() or keyword.iskeyword(method):
                     raise DeclarationError(f"{where}.{method}: a method's name is a Python name")
-                methods.append({"method": method, **self.method(f"{where}.{method}", line)})
+                try:
+                    methods.append({"method": method, **self.method(f"{where}.{method}", line)})
+                except (KeyError, TypeError, AttributeError) as error:  # a malformed spec
+                    raise DeclarationError(f"{where}.{method}: {error!r} in openapi.yaml") from None
             tag = (methods[0]["operation"].get("tags") or [name])[0] if methods else name
             entry = {"attribute": where, "methods": methods, "children": [], "tag": tag}
             entry["command"] = resource.get("cli")
-            if parent:
-                parent["children"].append(entry)
+            (parent["children"] if parent else []).append(entry)
             found += [entry, *self.resources(resource.get("subresources"), entry)]
         return found
 

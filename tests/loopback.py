@@ -1,8 +1,9 @@
 """A small HTTP/1.1 server on 127.0.0.1, for what a mocked transport cannot show.
 
 Each request is answered by a `route(request) -> Reply | None` function; None means "accept the
-request and never answer" (until the server stops). The server counts the connections it
-accepted, keeps every request, and signals each arrival, so tests wait on events, not sleeps.
+request and never answer" (until the server stops), and DROP "close the connection without an
+answer". The server counts the connections it accepted, keeps every request, and signals each
+arrival, so tests wait on events, not sleeps.
 """
 
 from __future__ import annotations
@@ -43,6 +44,9 @@ class Reply:
         return head.encode("latin-1") + b"\r\n" + content
 
 
+DROP = Reply(status=0)
+"""A route's answer that closes the connection after reading the request, answering nothing."""
+
 Route = Callable[[Received], Reply | None]
 
 
@@ -57,6 +61,8 @@ class _Handler(socketserver.StreamRequestHandler):
                 return
             self.server.received.put(request)
             reply = self.server.route(request)
+            if reply is DROP:
+                return
             if reply is None:  # hang: accept, never answer
                 self.server.stopping.wait()
                 return

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED = ROOT / "generated" / "evenergy_openapi"
 RENDERER = ROOT / "generator" / "render_resources.py"
 
 
-def render(tmp_path: Path, declarations: str) -> subprocess.CompletedProcess[str]:
+def render(
+    tmp_path: Path, declarations: str, spec: Path = ROOT / "openapi.yaml"
+) -> subprocess.CompletedProcess[str]:
     sdk = tmp_path / "sdk.yaml"
     sdk.write_text(declarations)
     return subprocess.run(
@@ -22,7 +26,7 @@ def render(tmp_path: Path, declarations: str) -> subprocess.CompletedProcess[str
             str(RENDERER),
             str(GENERATED),
             str(tmp_path / "out.py"),
-            str(ROOT / "openapi.yaml"),
+            str(spec),
             str(sdk),
         ],
         capture_output=True,
@@ -74,3 +78,26 @@ def test_a_declaration_that_cannot_be_honoured_is_one_line(
     assert message in done.stderr
     assert done.stderr.count("\n") == 1, done.stderr  # one line, no traceback
     assert "Traceback" not in done.stderr
+
+
+def test_a_cli_group_that_is_no_python_name_still_renders_python(tmp_path: Path) -> None:
+    declared = (
+        (ROOT / "generator" / "sdk.yaml").read_text().replace("cli: sites", "cli: evse-sites")
+    )
+    done = render(tmp_path, declared)
+    assert done.returncode == 0, done.stderr
+    compile((tmp_path / "out.py").read_text(), "out.py", "exec")
+
+
+def test_a_required_query_parameter_is_keyword_only_not_a_path_parameter(tmp_path: Path) -> None:
+    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+    operation = spec["paths"]["/evse_sites/{evse_site_id}"]["get"]
+    operation["parameters"].append(
+        {"name": "as_of", "in": "query", "required": True, "schema": {"type": "string"}}
+    )
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec))
+    done = render(tmp_path, (ROOT / "generator" / "sdk.yaml").read_text(), tmp_path / "spec.yaml")
+    assert done.returncode == 0, done.stderr
+    source = (tmp_path / "out.py").read_text()
+    assert "def get(self, evse_site_id: str, *, as_of: str, user: str | None = None)" in source
+    assert re.search(r"""\{['"]as_of['"]: as_of\}""", source)
