@@ -335,15 +335,19 @@ def _types(schema: Any) -> set[str]:
     return types - {"null"}
 
 
-def _kind(schema: Any) -> str:
-    """A schema's kind in a few words: `an object`, `a oneOf union`, `untyped`."""
-    union = (
-        [c for c in COMBINATORS if c != "allOf" and c in schema] if isinstance(schema, dict) else []
-    )
+def _type_name(schema: Any) -> str:
+    """A schema's type in a word or two: `integer`, `object`, `oneOf union`, `untyped`."""
+    union = [c for c in ("oneOf", "anyOf") if isinstance(schema, dict) and c in schema]
     if union:
-        return f"a {union[0]} union"
-    types = _types(schema)
-    return f"of type {'/'.join(sorted(types))}" if types else "untyped"
+        return f"{union[0]} union"
+    return " or ".join(sorted(_types(schema))) or "untyped"
+
+
+def _kind(schema: Any) -> str:
+    """A schema's type with its article: `an integer`, `a oneOf union`, `untyped`."""
+    name = _type_name(schema)
+    article = "an" if name[0] in "aeiou" and not name.startswith("oneOf") else "a"
+    return name if name == "untyped" else f"{article} {name}"
 
 
 def _is_object(schema: Any) -> bool:
@@ -364,18 +368,19 @@ def _parameter_shape(document: dict[str, Any], parameter: dict[str, Any], shape:
         shape.refusals.append(f"{place} parameter {name!r} has no Python name")
     if place == "cookie":
         shape.refusals.append(f"cookie parameter {name}: the SDK sends no cookies")
-    elif place == "path" and (types != {"string"} or _kind(schema).endswith("union")):
+    elif place == "path" and _type_name(schema) != "string":
         shape.refusals.append(f"path parameter {name} is {_kind(schema)}, not a string")
     elif place == "path":
         return name + date_time
     elif types == {"array"}:
         items = resolve(document, schema.get("items", {}))
         if not _types(items) or not _types(items) <= SCALARS:
-            shape.refusals.append(f"{place} parameter {name} is an array of {_kind(items)} items")
+            kind = _type_name(items)
+            shape.refusals.append(f"{place} parameter {name} is an array of {kind} items")
         elif parameter.get("style", "form") != "form" or parameter.get("explode") is False:
             shape.refusals.append(f"{place} parameter {name} is an array not sent repeated")
         return f"{name}[]"
-    elif not types or not types <= SCALARS or _kind(schema).endswith("union"):
+    elif not types <= SCALARS or _type_name(schema) in ("untyped", "oneOf union", "anyOf union"):
         shape.refusals.append(
             f"{place} parameter {name} is {_kind(schema)}, not a scalar or an array of scalars"
         )
@@ -423,7 +428,11 @@ def _answer(
     items = target.get("items", {})
     model = _ref(items)
     if model is None or not _is_object(resolve(document, items)):
-        kind = "inline objects" if _is_object(items) else _kind(resolve(document, items))
+        kind = (
+            "inline objects"
+            if _is_object(items)
+            else f"{_type_name(resolve(document, items))} items"
+        )
         return f"array of {kind}", f"answers an array of {kind}, not of $ref models"
     linked = "link" in {header.lower() for header in response.get("headers", {})}
     paged = bool(query & PAGE_PARAMETERS)

@@ -82,6 +82,25 @@ def test_a_new_enum_value_of_a_shared_schema_is_one_finding_naming_its_operation
     assert lines[0].endswith("0 changed; components: 1 changed, 0 gone, 0 new")
 
 
+def test_parameters_statuses_and_fields_are_reported_where_they_are_written() -> None:
+    new = copy.deepcopy(BASELINE)
+    site = new["components"]["schemas"]["EVSESite"]["properties"]
+    site["id"]["pattern"] = "^site[0-9]+$"
+    providers = new["paths"]["/cpms_providers"]["get"]
+    assert providers["parameters"].pop() == {"$ref": "#/components/parameters/next"}
+    providers["responses"]["410"] = {"description": "Gone"}
+    lines = differences(BASELINE, new)
+    assert section(lines, "Changed components, each with the operations that use it") == [
+        f"~ schemas/EVSESite (used by {SITES}, {SITE})",
+        r"    ~ .id pattern: 'site[A-Z\\d]{26}' -> '^site[0-9]+$'",  # the repr of one backslash
+    ]
+    assert section(lines, "Changed operations") == [
+        "~ GET /cpms_providers",
+        "    + 410",
+        "    - query page_after (was $ref='parameters/next')",
+    ]
+
+
 def test_a_component_names_the_operations_that_reach_it_through_other_components() -> None:
     paths = {
         "/things": {"get": {"responses": {"200": {"$ref": "#/components/responses/Things"}}}},
@@ -315,7 +334,7 @@ REFUSED = {
     ),
     "an object query parameter": (
         {"parameters": [query("filter", THING)], "responses": {"200": MODEL}},
-        "query parameter filter is of type object, not a scalar or an array of scalars",
+        "query parameter filter is an object, not a scalar or an array of scalars",
     ),
     "an array query parameter sent comma-separated": (
         {
@@ -332,7 +351,7 @@ REFUSED = {
     ),
     "an integer path parameter": (
         {"parameters": [path("number", {"type": "integer"})], "responses": {"200": MODEL}},
-        "path parameter number is of type integer, not a string",
+        "path parameter number is an integer, not a string",
     ),
     "a path parameter the operation does not declare": (
         {"parameters": [query("number", {"type": "string"})], "responses": {"200": MODEL}},
