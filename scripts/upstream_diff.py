@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import yaml
 
-METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
+METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 COMPONENTS = ("schemas", "parameters", "headers", "requestBodies", "responses", "securitySchemes")
 SCHEMA_FACTS = (
     "type",
@@ -305,9 +305,16 @@ def changes(was: Facts, now: Facts) -> list[str]:
     return lines
 
 
+def by_path(keys: Iterable[str]) -> list[str]:
+    """Operation keys (`GET /path`) in the order of their paths, then of METHODS."""
+    return sorted(
+        keys, key=lambda key: (key.split(" ", 1)[1], METHODS.index(key.split()[0].lower()))
+    )
+
+
 def _used_by(keys: set[str], known: set[str]) -> str:
     """`used by GET /a, GET /b and 3 new operations`: the known ones by name, the others counted."""
-    named = ", ".join(sorted(keys & known))
+    named = ", ".join(by_path(keys & known))
     others = len(keys - known)
     counted = f"{others} new operation{'s' * (others != 1)}" if others else ""
     return f"used by {' and '.join(part for part in (named, counted) if part) or 'no operation'}"
@@ -527,18 +534,18 @@ def _scope_findings(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     scopes: dict[str, set[str]] = {}
     for scope, key in _undeclared_scopes(new) - _undeclared_scopes(old):
         scopes.setdefault(scope, set()).add(key)
-    return [f"  {scope}: {', '.join(sorted(keys))}" for scope, keys in sorted(scopes.items())]
+    return [f"  {scope}: {', '.join(by_path(keys))}" for scope, keys in sorted(scopes.items())]
 
 
 def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """The report: a summary line, then the findings grouped (empty when nothing changed)."""
     before, after = operations(old), operations(new)
     changed_operations: list[str] = []
-    for key in sorted(before.keys() & after.keys()):
+    for key in by_path(before.keys() & after.keys()):
         if lines := changes(operation_facts(old, before[key]), operation_facts(new, after[key])):
             changed_operations += [f"~ {key}", *(f"    {line}" for line in lines)]
-    gone = [f"- {key}" for key in sorted(before.keys() - after.keys())]
-    shapes = {key: shape(new, after[key]) for key in sorted(after.keys() - before.keys())}
+    gone = [f"- {key}" for key in by_path(before.keys() - after.keys())]
+    shapes = {key: shape(new, after[key]) for key in by_path(after.keys() - before.keys())}
     declarable = [found.line(key) for key, found in shapes.items() if not found.refusals]
     refused = sorted(
         (found.line(key) for key, found in shapes.items() if found.refusals),

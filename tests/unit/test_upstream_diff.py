@@ -186,14 +186,14 @@ def test_request_body_changes_are_reported() -> None:
         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Thing"}}}
     }
     assert section(differences(old, new), "Changed operations") == [
-        "~ PATCH /things/{thing_id}",
-        "    ~ body required: (none) -> True",
-        "    ~ body application/json $ref: 'schemas/Thing' -> 'schemas/ThingUpdate'",
         "~ POST /things",
         "    + body",
         "    + body application/json: $ref='schemas/Thing'",
         "~ PUT /things/{thing_id}",
         "    ~ body application/json.name maxLength: (none) -> 40",
+        "~ PATCH /things/{thing_id}",
+        "    ~ body required: (none) -> True",
+        "    ~ body application/json $ref: 'schemas/Thing' -> 'schemas/ThingUpdate'",
     ]
 
 
