@@ -7,8 +7,8 @@ openapi.yaml was reconciled against; OLD may also be openapi.yaml itself.)
 
 The report starts with a count of each kind of finding, then one line per finding, grouped:
 - the document's default security;
-- changed components (schemas, parameters, headers, request bodies, responses, security schemes),
-  each once, with the operations that use it directly or through other components;
+- changed and renamed components (schemas, parameters, headers, request bodies, responses,
+  security schemes), each once, with the operations that use it directly or through others;
 - changed operations: operationId, security scopes, parameters, request body, statuses, response
   headers and bodies, as the operation writes them (a shared component is reported as itself);
 - gone operations, and new uses of scopes that no security scheme declares;
@@ -451,7 +451,12 @@ def _answer(
 
 
 def shape(document: dict[str, Any], operation: Operation) -> Shape:
-    """An operation's shape: method, path, query and header parameters, body and answer."""
+    """An operation's shape (path, query and header parameters, body, answer) and what keeps
+    generator/sdk.yaml from declaring it as is. The generator takes any HTTP method; path
+    parameters that are strings (date-times too); query and header parameters that are scalars,
+    arrays of scalars sent repeated, or date-times; a JSON request body that is a $ref to an
+    object; and one kind of success answer: a $ref model, an array of $ref models (a page when
+    it has a Link header and page_* parameters), an inline object, or nothing."""
     found = Shape([], [])
     parameters = [resolve(document, p) for p in operation.parameters]
     declared = {p.get("name") for p in parameters if p.get("in") == "path"}
@@ -509,24 +514,71 @@ def _document_facts(document: dict[str, Any]) -> Facts:
     return facts
 
 
-def _component_findings(
-    old: dict[str, Any], new: dict[str, Any]
-) -> tuple[list[str], list[str], int]:
-    """Each changed component once, with its findings and the operations that use it (by name
-    those that were there before, new ones counted); each gone component; how many are new."""
+def _renaming(facts: Facts, renames: dict[str, str]) -> Facts:
+    """Facts with the components they name under their new names."""
+    return {
+        where: {
+            key: renames.get(value, value) if key == "$ref" else value
+            for key, value in attrs.items()
+        }
+        for where, attrs in facts.items()
+    }
+
+
+def renamed(before: dict[str, Facts], after: dict[str, Facts]) -> dict[str, str]:
+    """Components that changed only their name (counting the renames of those they name):
+    old name -> new name."""
+    renames: dict[str, str] = {}
+    while True:
+        added = [name for name in after if name not in before and name not in renames.values()]
+        found: dict[str, str] = {}
+        for old in (name for name in before if name not in after and name not in renames):
+            facts, kind = _renaming(before[old], renames), old.split("/")[0]
+            same = [new for new in added if new.split("/")[0] == kind and after[new] == facts]
+            if len(same) == 1 and same[0] not in found.values():
+                found[old] = same[0]
+        if not found:
+            return renames
+        renames |= found
+
+
+@dataclass
+class ComponentFindings:
+    """What changed in the components: each changed one once, with its findings and the
+    operations that use it (by name those that were there before, new ones counted)."""
+
+    changed: list[str]
+    renamed: list[str]
+    gone: list[str]
+    new: int
+    renames: dict[str, str]
+
+
+def _component_findings(old: dict[str, Any], new: dict[str, Any]) -> ComponentFindings:
     before, after = component_facts(old), component_facts(new)
-    used_before, used_after = users(old), users(new)
-    known = set(operations(old))
+    renames = renamed(before, after)
+    used_before, used_after, known = users(old), users(new), set(operations(old))
+
+    def used(name: str, table: dict[str, set[str]]) -> str:
+        return _used_by(table.get(name, set()), known)
+
     changed: list[str] = []
     for name in sorted(before.keys() & after.keys()):
-        if lines := changes(before[name], after[name]):
-            changed += [f"~ {name} ({_used_by(used_after.get(name, set()), known)})"]
-            changed += [f"    {line}" for line in lines]
-    gone = [
-        f"- {name} (was {_used_by(used_before.get(name, set()), known)})"
-        for name in sorted(before.keys() - after.keys())
-    ]
-    return changed, gone, len(after.keys() - before.keys())
+        if lines := changes(_renaming(before[name], renames), after[name]):
+            changed += [f"~ {name} ({used(name, used_after)})", *(f"    {line}" for line in lines)]
+    return ComponentFindings(
+        changed=changed,
+        renamed=[
+            f"~ {name} is now {renames[name]} ({used(renames[name], used_after)})"
+            for name in sorted(renames)
+        ],
+        gone=[
+            f"- {name} (was {used(name, used_before)})"
+            for name in sorted(before.keys() - after.keys() - renames.keys())
+        ],
+        new=len(after.keys() - before.keys() - set(renames.values())),
+        renames=renames,
+    )
 
 
 def _scope_findings(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -539,10 +591,12 @@ def _scope_findings(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
 
 def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     """The report: a summary line, then the findings grouped (empty when nothing changed)."""
+    components = _component_findings(old, new)
     before, after = operations(old), operations(new)
     changed_operations: list[str] = []
     for key in by_path(before.keys() & after.keys()):
-        if lines := changes(operation_facts(old, before[key]), operation_facts(new, after[key])):
+        was = _renaming(operation_facts(old, before[key]), components.renames)
+        if lines := changes(was, operation_facts(new, after[key])):
             changed_operations += [f"~ {key}", *(f"    {line}" for line in lines)]
     gone = [f"- {key}" for key in by_path(before.keys() - after.keys())]
     shapes = {key: shape(new, after[key]) for key in by_path(after.keys() - before.keys())}
@@ -551,13 +605,13 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
         (found.line(key) for key, found in shapes.items() if found.refusals),
         key=lambda line: line.split(REFUSED, 1)[1],  # operations refused for one reason together
     )
-    changed_components, gone_components, new_components = _component_findings(old, new)
     sections = {
         "The document's defaults": [
             f"  {line}" for line in changes(_document_facts(old), _document_facts(new))
         ],
-        "Changed components, each with the operations that use it": changed_components,
-        "Gone components": gone_components,
+        "Changed components, each with the operations that use it": components.changed,
+        "Renamed components": components.renamed,
+        "Gone components": components.gone,
         "Changed operations": changed_operations,
         "Gone operations": gone,
         "New uses of scopes that no security scheme declares": _scope_findings(old, new),
@@ -569,8 +623,8 @@ def differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
     summary = (
         f"{len(shapes)} new operations ({len(declarable)} declarable as is, {len(refused)} not), "
         f"{len(gone)} gone, {sum(line[0] == '~' for line in changed_operations)} changed; "
-        f"components: {sum(line[0] == '~' for line in changed_components)} changed, "
-        f"{len(gone_components)} gone, {new_components} new"
+        f"components: {sum(line[0] == '~' for line in components.changed)} changed, "
+        f"{len(components.renamed)} renamed, {len(components.gone)} gone, {components.new} new"
     )
     return [summary] + [
         line for title, lines in sections.items() if lines for line in ("", f"{title}:", *lines)

@@ -79,7 +79,7 @@ def test_a_new_enum_value_of_a_shared_schema_is_one_finding_naming_its_operation
         "    ~ .cpms_connection enum: gains 'EVX'",
     ]
     assert section(lines, "Changed operations") == []
-    assert lines[0].endswith("0 changed; components: 1 changed, 0 gone, 0 new")
+    assert lines[0].endswith("0 changed; components: 1 changed, 0 renamed, 0 gone, 0 new")
 
 
 def test_parameters_statuses_and_fields_are_reported_where_they_are_written() -> None:
@@ -134,6 +134,45 @@ def test_a_component_names_the_operations_that_reach_it_through_other_components
     ) == [
         "~ schemas/Thing (used by GET /boxes/{box_id}, GET /things)",
         "    + .name: type='object'",  # its two fields come with it: one finding
+    ]
+
+
+def test_a_renamed_component_is_one_finding_not_a_change_in_each_user() -> None:
+    new = copy.deepcopy(BASELINE)
+    text = yaml.safe_dump(new).replace("schemas/EVSESite", "schemas/Site")
+    new = yaml.safe_load(text)
+    new["components"]["schemas"]["Site"] = new["components"]["schemas"].pop("EVSESite")
+    lines = differences(BASELINE, new)
+    assert lines[0].endswith("0 changed; components: 0 changed, 1 renamed, 0 gone, 0 new")
+    assert lines[1:] == [
+        "",
+        "Renamed components:",
+        f"~ schemas/EVSESite is now schemas/Site (used by {SITES}, {SITE})",
+    ]
+
+
+@pytest.mark.parametrize("renames", [{"Thing": "Item"}, {"Thing": "Item", "Box": "Crate"}])
+def test_a_rename_is_no_change_in_the_components_that_name_it(renames: dict[str, str]) -> None:
+    box = {"type": "object", "properties": {"thing": {"$ref": "#/components/schemas/Thing"}}}
+    answer = {
+        "description": "a box",
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Box"}}},
+    }
+    old = document({"/box": {"get": {"responses": {"200": answer}}}}, Box=box)
+    text = yaml.safe_dump(old)
+    for was, now in renames.items():
+        text = text.replace(f"schemas/{was}", f"schemas/{now}")
+    new = yaml.safe_load(text)
+    schemas = new["components"]["schemas"]
+    for was, now in renames.items():
+        schemas[now] = schemas.pop(was)
+    assert differences(old, new)[1:] == [
+        "",
+        "Renamed components:",
+        *(
+            f"~ schemas/{was} is now schemas/{now} (used by GET /box)"
+            for was, now in sorted(renames.items())
+        ),
     ]
 
 
@@ -441,7 +480,7 @@ def test_the_report_of_many_new_operations_is_one_line_each_refusals_grouped_by_
     lines = differences(document({}), document(paths))
     assert lines[0] == (
         "12 new operations (6 declarable as is, 6 not), 0 gone, 0 changed; "
-        "components: 0 changed, 0 gone, 0 new"
+        "components: 0 changed, 0 renamed, 0 gone, 0 new"
     )
     refused = section(lines, "New operations sdk.yaml cannot declare as is, and why")
     in_order = [line.split(": ", 1)[0].strip() for line in refused]
