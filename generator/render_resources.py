@@ -8,9 +8,12 @@ comes from the spec. What cannot be honoured stops it with one line naming the m
 from __future__ import annotations
 
 import importlib
+import json
 import keyword
 import re
 import sys
+from collections import namedtuple
+from functools import reduce
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -18,23 +21,16 @@ import jinja2
 import yaml
 
 TEMPLATE = Path(__file__).resolve().parent / "wrapper" / "resources.py.jinja"
-CLIENT_HEADERS = {"EvEnergy-Version"}  # sent by the transport on every request
-NAMED = {"EvEnergy-User": "user"}  # a header whose argument is not its snake_case
+NAMED = {"EvEnergy-User": "user", "EvEnergy-Version": None}  # None: the transport sends it
+PLACES = {"path": "path_parameters", "query": "query", "header": "headers"}  # by their "in"
 CURSORS = ("page_after", "page_before")
 KINDS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-FORMATS = {"date-time": "datetime", "date": "date"}
+KINDS |= {"date-time": "datetime", "date": "date"}  # formats of a string
 JINJA: Any = {"undefined": jinja2.StrictUndefined, "trim_blocks": True, "lstrip_blocks": True}
 
 
-class Argument(NamedTuple):
-    """A method's argument: a path, query or header parameter, or a JSON body's property."""
-
-    name: str
-    wire: str
-    kind: str
-    required: bool
-    nullable: bool = False
-    example: object = None
+# A method's argument: a path, query or header parameter, or a JSON body's property.
+Argument = namedtuple("Argument", "name wire kind required nullable example", defaults=(0, None))
 
 
 class DeclarationError(Exception):
@@ -44,23 +40,21 @@ class DeclarationError(Exception):
 def resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     """The node a `$ref` points to (followed until it is not one)."""
     while "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
+        parts = [p.replace("~1", "/").replace("~0", "~") for p in node["$ref"][2:].split("/")]
+        node = reduce(lambda found, part: found[part], parts, spec)
     return node
 
 
-class Describer:
+class Describer(NamedTuple):
     """Describes declared methods from one spec and the generated package's models."""
 
-    def __init__(self, spec: dict[str, Any], models: Any) -> None:
-        self.spec, self.models = spec, models
+    spec: dict[str, Any]
+    models: Any
 
     def name(self, wire: str, where: str) -> str:
         """A spec name in snake_case (`Accept-Language` -> accept_language), checked."""
         snake = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|[^0-9A-Za-z_]+", "_", wire).lower()
-        snake = NAMED.get(wire, snake)
+        snake = NAMED.get(wire) or snake
         if not snake.isidentifier() or keyword.iskeyword(snake):
             raise DeclarationError(f"{where}: {wire!r} makes no Python name")
         return snake
@@ -73,7 +67,7 @@ class Describer:
         if types == ["array"]:
             return f"Sequence[{self.kind(schema.get('items', {}), where)}]"
         if len(types) == 1 and types[0] in KINDS:
-            return FORMATS.get(schema.get("format", ""), KINDS[types[0]])
+            return KINDS.get(schema.get("format", ""), KINDS[types[0]])
         raise DeclarationError(f"{where}: a value of type {types} is not supported")
 
     def model(self, schema: dict[str, Any], prefix: str, name: str, where: str) -> str:
@@ -85,21 +79,27 @@ class Describer:
             raise DeclarationError(f"{where}: the generated package has no model {wanted!r}")
         return found[0]
 
-    def answer(self, operation: dict[str, Any], where: str, paged: bool) -> tuple[str, Any]:
-        """What a success answers (page, model, list or empty) and its model."""
+    def answer(self, operation: dict[str, Any], where: str, paged: bool) -> dict[str, Any]:
+        """What a success answers (page, model, list or empty), its model, status and example."""
         responses = {str(k): v for k, v in operation.get("responses", {}).items()}
         if not (ok := sorted(status for status in responses if status.startswith("2"))):
             raise DeclarationError(f"{where}: the operation declares no 2xx answer")
         content = resolve(self.spec, responses[ok[0]]).get("content", {})
+        found = {"status": int(ok[0]) if ok[0].isdigit() else 200, "answer": "empty", "model": None}
         if not content or ok[0] == "204":
-            return "empty", None
+            return found
         if "application/json" not in content:
             raise DeclarationError(f"{where}: answers {', '.join(content)}, not JSON")
-        schema, prefix = content["application/json"].get("schema", {}), operation.get("operationId")
-        if resolve(self.spec, schema).get("type") != "array":
-            return "model", self.model(schema, str(prefix), f"response_{ok[0]}", where)
-        items, name = resolve(self.spec, schema)["items"], f"response_{ok[0]}_item"
-        return "page" if paged else "list", self.model(items, str(prefix), name, where)
+        media, prefix = content["application/json"], str(operation.get("operationId"))
+        examples = [e.get("value") for e in media.get("examples", {}).values()]
+        example = (examples or [media.get("example")])[0]
+        found["example"] = json.loads(json.dumps(example, default=str))
+        schema = resolve(self.spec, media.get("schema", {}))
+        if schema.get("type") != "array":
+            model = self.model(media.get("schema", {}), prefix, f"response_{ok[0]}", where)
+            return found | {"answer": "model", "model": model}
+        model = self.model(schema["items"], prefix, f"response_{ok[0]}_item", where)
+        return found | {"answer": "page" if paged else "list", "model": model}
 
     def parameter(self, found: dict[str, Any], where: str) -> Argument:
         """A path, query or header parameter: names, annotation, an example value."""
@@ -131,31 +131,29 @@ class Describer:
     def method(self, where: str, declared: object) -> dict[str, Any]:
         """What the template needs of one declared method, checked against the spec."""
         verb, _, path = str(declared).partition(" ")
-        item = self.spec.get("paths", {}).get(path, {})
-        operation = item.get(verb.lower())
+        operation = (item := self.spec.get("paths", {}).get(path, {})).get(verb.lower())
         if not isinstance(operation, dict):
             raise DeclarationError(f"{where}: openapi.yaml has no {verb.upper()} {path}")
-        groups: dict[str, list[Argument]] = {"path": [], "query": [], "header": []}
+        groups: dict[str, Any] = {group: [] for group in PLACES.values()}
         listed = [*item.get("parameters", []), *operation.get("parameters", [])]
         found = {p["name"]: p for p in (resolve(self.spec, p) for p in listed)}
         for wire, parameter in found.items():
-            if parameter["in"] not in groups:
+            if parameter["in"] not in PLACES:
                 raise DeclarationError(f"{where}: a parameter in {parameter['in']} is unsupported")
-            if wire not in CLIENT_HEADERS:
-                groups[parameter["in"]].append(self.parameter(parameter, where))
-        in_path = {p.wire: p for p in groups["path"]}
+            if NAMED.get(wire, "") is not None:
+                groups[PLACES[parameter["in"]]].append(self.parameter(parameter, where))
+        in_path = {p.wire: p for p in groups["path_parameters"]}
         order = re.findall(r"\{([^}]+)\}", path)
         if sorted(order) != sorted(in_path):
             raise DeclarationError(f"{where}: the path's {{names}} and its path parameters differ")
-        answer, model = self.answer(operation, where, set(CURSORS) <= set(map(str, found)))
+        answer = self.answer(operation, where, set(CURSORS) <= set(map(str, found)))
         body = self.body(operation, where)
         names = [p.name for group in [*groups.values(), body or []] for p in group]
         if len(names) != len(set(names)):
             raise DeclarationError(f"{where}: two parameters share a Python name")
-        described: dict[str, Any] = {"verb": verb.upper(), "path": path, "where": where}
-        described |= {"query": groups["query"], "headers": groups["header"], "body": body}
-        described |= {"path_parameters": [in_path[w] for w in order], "answer": answer}
-        return described | {"model": model, "operation": operation}
+        groups["path_parameters"] = [in_path[wire] for wire in order]
+        described = {"verb": verb.upper(), "path": path, "where": where, "operation": operation}
+        return groups | answer | described | {"body": body}
 
     def resources(self, declared: Any, parent: dict[str, Any] | None = None) -> list[Any]:
         """Each declared resource, its subresources after it, with its described methods."""
@@ -172,9 +170,8 @@ class Describer:
                     methods.append({"method": method, **self.method(f"{where}.{method}", line)})
                 except (KeyError, TypeError, AttributeError) as error:  # a malformed spec
                     raise DeclarationError(f"{where}.{method}: {error!r} in openapi.yaml") from None
-            tag = (methods[0]["operation"].get("tags") or [name])[0] if methods else name
-            entry = {"attribute": where, "methods": methods, "children": [], "tag": tag}
-            entry["command"] = resource.get("cli")
+            entry = {"attribute": where, "methods": methods, "cli": resource.get("cli")}
+            entry["children"] = []
             (parent["children"] if parent else []).append(entry)
             found += [entry, *self.resources(resource.get("subresources"), entry)]
         return found
@@ -190,7 +187,7 @@ def render(spec_path: Path, sdk_path: Path, package: Path, runtime: str) -> str:
     found = Describer(spec, models).resources(declared["resources"])
     loader = jinja2.FileSystemLoader(TEMPLATE.parent)
     environment = jinja2.Environment(loader=loader, **JINJA)  # noqa: S701 - Python, not HTML
-    environment.filters["pyrepr"] = lambda value: repr(value if value is None else value + "")
+    environment.filters["pyrepr"] = repr
     template = environment.get_template(TEMPLATE.name)
     tags = {tag["name"]: tag.get("description", "") for tag in spec.get("tags", [])}
     return template.render(resources=found, package=package.name, runtime=runtime, tags=tags)

@@ -94,6 +94,10 @@ class Endpoint:
     headers: tuple[Parameter, ...] = ()
     body: tuple[str, ...] | None = None
     """The JSON body's properties, None for an operation that takes no body."""
+    status: int = 200
+    """The status of a success, as openapi.yaml declares it (the fake answers with it)."""
+    example: object = None
+    """openapi.yaml's example of a successful answer's body (what the fake answers by default)."""
 
     def method_of(self, client: object) -> Callable[..., Any]:
         """The operation's method on a client: `client.<resource>.<method>`."""

@@ -56,6 +56,36 @@ EVSE_SITES_LIST = Endpoint(
     ),
     headers=(Parameter("user", "EvEnergy-User", "str"),),
     body=None,
+    status=200,
+    example=[
+        {
+            "id": "site01JX2SZ0WAFTDYVYY0JRAYREY7",
+            "url": "https://api.ev.energy/v2/evse_sites/site01JX2SZ0WAFTDYVYY0JRAYREY7",
+            "evses": [
+                "https://api.ev.energy/v2/evses/evse01HSH04KDEWF6Z4DB2J77J74K5",
+                "https://api.ev.energy/v2/evses/evse01HSH04KDEWF6Z4DB2J77J74K6",
+            ],
+            "cpms_connection": "CHARGEPOINT",
+            "cpms_connection_display_name": "ChargePoint",
+            "user_connected": True,
+        },
+        {
+            "id": "site01JX2T3M8Q4Y7B2C9D0E5F6G7H",
+            "url": "https://api.ev.energy/v2/evse_sites/site01JX2T3M8Q4Y7B2C9D0E5F6G7H",
+            "evses": ["https://api.ev.energy/v2/evses/evse01HSH0AB12CD34EF56GH78JK90"],
+            "cpms_connection": None,
+            "cpms_connection_display_name": None,
+            "user_connected": None,
+        },
+        {
+            "id": "site01JX2V9R2S3T4U5V6W7X8Y9Z0A",
+            "url": "https://api.ev.energy/v2/evse_sites/site01JX2V9R2S3T4U5V6W7X8Y9Z0A",
+            "evses": [],
+            "cpms_connection": "SWTCH",
+            "cpms_connection_display_name": "SWTCH Energy",
+            "user_connected": False,
+        },
+    ],
 )
 EVSE_SITES_GET = Endpoint(
     "get_evse_site",
@@ -69,6 +99,18 @@ EVSE_SITES_GET = Endpoint(
     query=(),
     headers=(Parameter("user", "EvEnergy-User", "str"),),
     body=None,
+    status=200,
+    example={
+        "id": "site01JX2SZ0WAFTDYVYY0JRAYREY7",
+        "url": "https://api.ev.energy/v2/evse_sites/site01JX2SZ0WAFTDYVYY0JRAYREY7",
+        "evses": [
+            "https://api.ev.energy/v2/evses/evse01HSH04KDEWF6Z4DB2J77J74K5",
+            "https://api.ev.energy/v2/evses/evse01HSH04KDEWF6Z4DB2J77J74K6",
+        ],
+        "cpms_connection": "CHARGEPOINT",
+        "cpms_connection_display_name": "ChargePoint",
+        "user_connected": True,
+    },
 )
 CPMS_PROVIDERS_LIST = Endpoint(
     "list_cpms_providers",
@@ -86,6 +128,21 @@ CPMS_PROVIDERS_LIST = Endpoint(
     ),
     headers=(),
     body=None,
+    status=200,
+    example=[
+        {
+            "id": "CHARGEPOINT",
+            "url": "https://api.ev.energy/v2/cpms_providers/CHARGEPOINT/",
+            "name": "ChargePoint",
+            "icon": "https://api.ev.energy/static/cpms/chargepoint.png",
+        },
+        {
+            "id": "SWTCH",
+            "url": "https://api.ev.energy/v2/cpms_providers/SWTCH/",
+            "name": "SWTCH Energy",
+            "icon": None,
+        },
+    ],
 )
 CPMS_PROVIDERS_GET = Endpoint(
     "get_cpms_provider",
@@ -99,6 +156,13 @@ CPMS_PROVIDERS_GET = Endpoint(
     query=(),
     headers=(),
     body=None,
+    status=200,
+    example={
+        "id": "CHARGEPOINT",
+        "url": "https://api.ev.energy/v2/cpms_providers/CHARGEPOINT/",
+        "name": "ChargePoint",
+        "icon": "https://api.ev.energy/static/cpms/chargepoint.png",
+    },
 )
 ENDPOINTS: tuple[Endpoint, ...] = (
     EVSE_SITES_LIST,
