@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
+import click
 import httpx
 import pytest
+from click.testing import CliRunner
 
 from evenergy import NotFoundError
+from evenergy._cli import _add_commands, cli
 from evenergy.testing import FAKE_ACCESS_TOKEN, FakeEvEnergyAPI
 from shapes_harness import ShapesClient, resources
 
@@ -54,3 +58,37 @@ def test_other_methods_answer_the_spec_example_unless_a_handler_is_registered() 
 
         fake.add_handler("patch", "/evses/{evse_id}", rename)
         assert client.evses.update("evse1", name="Drive").name == "Drive"
+
+
+def shapes_cli() -> click.Group:
+    """The evenergy command with the fixture's GET commands instead of the SDK's."""
+    root = click.Group("evenergy", params=cli.params, callback=cli.callback)
+    _add_commands(root, resources.ENDPOINTS)
+    return root
+
+
+def invoke(fake: FakeEvEnergyAPI, *argv: str) -> Any:
+    def factory(**options: Any) -> ShapesClient:
+        return client_of(fake)
+
+    result = CliRunner().invoke(shapes_cli(), [*argv, "--format", "json"], obj=factory)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)
+
+
+def test_the_cli_offers_every_get_with_its_path_values_and_query_options() -> None:
+    fake = fake_with_items()
+    listed = invoke(fake, "evses", "list", "--expand", "user", "--expand", "evse_model")
+    assert [evse["id"] for evse in listed] == ["evse1", "evse2", "evse3"]
+    assert fake.requests[-1].url.params.get_list("expand") == ["user", "evse_model"]
+    log = invoke(fake, "status-logs", "get", "evse2", "2024-04-17T11:31:00+02:00")
+    assert log["status"] == "idle"
+    assert invoke(fake, "status-logs", "list", "evse2")[0]["sampled_at"].startswith("2024")
+    assert invoke(fake, "evses", "get", "evse1", "--accept-language", "fr-CA")["name"] == "EVSE 1"
+    assert fake.requests[-1].headers["Accept-Language"] == "fr-CA"
+
+
+def test_the_cli_offers_no_writes() -> None:
+    commands = shapes_cli().commands["evses"]
+    assert isinstance(commands, click.Group)
+    assert set(commands.commands) == {"list", "get", "vpp-modes", "connectivity"}
