@@ -189,7 +189,10 @@ def test_every_declared_resource_has_a_collection_that_the_fake_routes_to() -> N
     assert fake.collections["cpms_providers"] is fake.providers
     with fake.client() as client:
         for endpoint in ENDPOINTS:
+            if endpoint.http_method != "GET" or "." in endpoint.resource.attribute:
+                continue  # writes answer examples; nested lists are in fake.nested
             items = fake.collections[endpoint.resource.attribute]
+            assert items, f"{endpoint.name}: the fake has no items (nor an example) to serve"
             method = endpoint.method_of(client)
             if not endpoint.path_parameters:
                 assert [item.id for item in method()] == [item["id"] for item in items]

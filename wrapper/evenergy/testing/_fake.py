@@ -117,7 +117,14 @@ class FakeEvEnergyAPI:
         self.collections: dict[str, list[dict[str, Any]]] = {
             endpoint.resource.attribute: [] for endpoint, _ in self._routes
         }
-        """Every resource's items by its client attribute; `sites` and `providers` are two."""
+        """Every resource's items by its client attribute; `sites` and `providers` are two.
+
+        A resource the fake makes no items for starts with openapi.yaml's example of its list.
+        """
+        for endpoint, _ in self._routes:
+            if endpoint.answer in ("page", "list") and isinstance(endpoint.example, list):
+                seeded = self.collections[endpoint.resource.attribute]
+                seeded[:] = seeded or [dict(item) for item in endpoint.example]
         self.nested: dict[str, dict[str, list[dict[str, Any]]]] = {
             attribute: {} for attribute in self.collections if "." in attribute
         }
