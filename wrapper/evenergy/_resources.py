@@ -513,3 +513,18 @@ class AsyncResources:
     def cpms_providers(self) -> AsyncCpmsProviders:
         """CPMS providers: charge-point management systems that ev.energy integrates with."""
         return AsyncCpmsProviders(self._transport)
+
+
+__all__ = [
+    "AsyncCpmsProviders",
+    "AsyncCpmsProvidersWithRawResponse",
+    "AsyncEvseSites",
+    "AsyncEvseSitesWithRawResponse",
+    "CPMSProvider",
+    "CpmsProviders",
+    "CpmsProvidersWithRawResponse",
+    "EVSESite",
+    "EvseSites",
+    "EvseSitesWithRawResponse",
+]
+"""What `evenergy` exports from here: each resource's classes and the models its methods answer."""
