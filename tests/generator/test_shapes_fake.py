@@ -27,7 +27,7 @@ def fake_with_items() -> FakeEvEnergyAPI:
     return fake
 
 
-def client_of(fake: FakeEvEnergyAPI) -> ShapesClient:
+def client_of(fake: FakeEvEnergyAPI) -> Any:
     http = httpx.Client(transport=fake.transport())
     return ShapesClient(
         base_url="https://fake.test/v2", access_token=FAKE_ACCESS_TOKEN, http_client=http
@@ -68,7 +68,7 @@ def shapes_cli() -> click.Group:
 
 
 def invoke(fake: FakeEvEnergyAPI, *argv: str) -> Any:
-    def factory(**options: Any) -> ShapesClient:
+    def factory(**options: Any) -> Any:
         return client_of(fake)
 
     result = CliRunner().invoke(shapes_cli(), [*argv, "--format", "json"], obj=factory)
