@@ -71,7 +71,9 @@ class FakeEvEnergyAPI:
     the fake makes `site_count` realistic sites from `seed`, and the two providers of today.
     Bearer tokens: `access_token` (FAKE_ACCESS_TOKEN by default; None accepts any) and those its
     token endpoint issued. The token endpoint accepts any client id and secret, or only the pairs
-    in `client_credentials` when given. Every request it answers is kept in `requests`.
+    in `client_credentials` when given. Every request it answers is kept in `requests`. Each API
+    request spends one of `rate_limit` requests; `reset_rate_limit()` refills the budget, as a
+    new hour would.
 
     Requests are routed by the paths of the operations the SDK exposes (see
     evenergy/_operations.py), each to its resource's list in `collections`.
@@ -136,27 +138,33 @@ class FakeEvEnergyAPI:
     def client(self, *, real_sleep: bool = False, **options: Any) -> EvEnergy:
         """An EvEnergy wired to this fake; options as for EvEnergy (its token is filled in).
 
-        Retries do not really wait unless `real_sleep`: each wait is recorded in `waits`.
-        Closing the client closes the httpx client it was given here.
+        Retries do not really wait unless `real_sleep` (or a `sleep` option of your own): each
+        wait is recorded in `waits`, through the client's `sleep` option.
         """
-        http = httpx.Client(transport=self.transport())
-        client = EvEnergy(http_client=http, **self._options(options))
-        client._transport.owns_http = True
         if not real_sleep:
-            client._transport.sleep = self.waits.append
-        return client
+            options = {"sleep": self.waits.append, **options}
+        http = httpx.Client(transport=self.transport())  # in memory: nothing to close
+        return EvEnergy(http_client=http, **self._options(options))
 
     def async_client(self, *, real_sleep: bool = False, **options: Any) -> AsyncEvEnergy:
         """An AsyncEvEnergy wired to this fake; as `client`."""
-        http = httpx.AsyncClient(transport=self.transport())
-        client = AsyncEvEnergy(http_client=http, **self._options(options))
-        client._transport.owns_http = True
         if not real_sleep:
-            client._transport.sleep = self._record_wait
-        return client
+            options = {"sleep": self.record_wait, **options}
+        http = httpx.AsyncClient(transport=self.transport())  # in memory: nothing to close
+        return AsyncEvEnergy(http_client=http, **self._options(options))
 
-    async def _record_wait(self, delay: float) -> None:
+    async def record_wait(self, delay: float) -> None:
+        """Record a wait in `waits` instead of sleeping: `AsyncEvEnergy(sleep=fake.record_wait)`.
+
+        For a blocking client built by hand (against `serve()`, say), `sleep=fake.waits.append`
+        does the same.
+        """
         self.waits.append(delay)
+
+    def reset_rate_limit(self) -> None:
+        """Refill the hourly budget, as a new hour does: `rate_limit` requests left again."""
+        with self._lock:
+            self.remaining = self.rate_limit
 
     def _options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         merged: dict[str, Any] = {
