@@ -8,12 +8,14 @@ environment file only once it listens.
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import socket
 import subprocess
 import sys
 from collections.abc import Iterator
-from contextlib import closing
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -145,6 +147,47 @@ def serve_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "evenergy.testing", "serve", *args]
 
 
+@contextmanager
+def served_process(*args: str) -> Iterator[dict[str, str]]:
+    """`python -m evenergy.testing serve` running; the variables it printed. Stopped after."""
+    process = subprocess.Popen(
+        serve_command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        assert process.stdout is not None
+        lines = [process.stdout.readline() for _ in range(5)]
+        yield {
+            name: value
+            for name, _, value in (shlex.split(line)[0].partition("=") for line in lines)
+        }
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+        for stream in (process.stdout, process.stderr):
+            if stream is not None:
+                stream.close()
+
+
+def evenergy(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    command = [sys.executable, "-m", "evenergy", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=60)
+
+
+def test_python_m_evenergy_testing_serve_prints_what_the_cli_needs() -> None:
+    with served_process("--sites", "120") as assignments:
+        assert set(assignments) == {
+            "EVENERGY_BASE_URL", "EVENERGY_ACCESS_TOKEN", "EVENERGY_TOKEN_URL",
+            "EVENERGY_CLIENT_ID", "EVENERGY_CLIENT_SECRET",
+        }  # fmt: skip
+        env = {**os.environ, **assignments}
+        listed = evenergy(env, "sites", "list", "--all", "--format", "jsonl")
+        assert listed.returncode == 0, listed.stderr
+        assert len(listed.stdout.splitlines()) == 120
+        del env["EVENERGY_ACCESS_TOKEN"]  # the client-credentials trio works too
+        got = evenergy(env, "providers", "get", "SWTCH")
+        assert json.loads(got.stdout)["name"] == "SWTCH Energy", got.stderr
+
+
 def test_serve_on_a_busy_port_says_so_in_one_line() -> None:
     with closing(socket.socket()) as taken:
         taken.bind(("127.0.0.1", 0))
@@ -165,28 +208,17 @@ def test_serve_writes_the_env_file_once_listening_and_removes_it_on_exit(
     tmp_path: Path,
 ) -> None:
     env_file = tmp_path / "fake.env"
-    process = subprocess.Popen(
-        serve_command("--sites", "7", "--env-file", str(env_file)),
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        printed = "".join(process.stdout.readline() for _ in range(5))
+    with served_process("--sites", "7", "--env-file", str(env_file)) as printed:
         # The file is complete once it exists (written aside, then renamed), and the server
         # listens by then: a shell sources it and calls at once.
-        assert env_file.read_text() == printed
+        assert env_file.read_text() == "".join(
+            f"{n}={shlex.quote(v)}\n" for n, v in printed.items()
+        )
+        script = f'set -a; . "{env_file}"; set +a; exec "$0" -m evenergy sites list --all'
         listed = subprocess.run(
-            ["/bin/sh", "-c", f'set -a; . "{env_file}"; set +a; exec "$0" -m evenergy sites '
-             "list --all --format jsonl", sys.executable],
-            capture_output=True, text=True, timeout=60, env=dict(os.environ),
-        )  # fmt: skip
+            ["/bin/sh", "-c", script, sys.executable], capture_output=True, text=True, timeout=60
+        )
         assert listed.returncode == 0, listed.stderr
-        assert len(listed.stdout.splitlines()) == 7
+        assert len(json.loads(listed.stdout)) == 7
         assert [path.name for path in tmp_path.iterdir()] == ["fake.env"]  # no temp file left
-    finally:
-        process.terminate()
-        assert process.wait(timeout=30) == 0
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
     assert not env_file.exists()
