@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+import shlex
 from functools import partial
 
 import httpx
@@ -262,15 +263,20 @@ def test_a_list_whose_first_request_fails_writes_nothing_to_stdout(
     assert "error (503)" in err
 
 
-def test_a_walk_that_fails_later_ends_the_document_it_started(fake: FakeEvEnergyAPI) -> None:
+def fail_the_second_request(fake: FakeEvEnergyAPI) -> None:
+    """Make the fake answer its second request 503: a walk that breaks off after one page."""
     original = fake.handle
 
     def handle(request: httpx.Request) -> httpx.Response:
-        if len(fake.requests) == 1:  # the first page went out: the second fails
+        if len(fake.requests) == 1:
             fake.fail_next(503)
         return original(request)
 
     fake.handle = handle  # type: ignore[method-assign]
+
+
+def test_a_walk_that_fails_later_ends_the_document_it_started(fake: FakeEvEnergyAPI) -> None:
+    fail_the_second_request(fake)
     code, out, err = run(fake, "sites", "list", "--all", "--page-size", "40", "--format", "json")
     assert code == 1
     assert [s["id"] for s in json.loads(out)] == [s["id"] for s in fake.sites[:40]]
@@ -361,3 +367,26 @@ def test_verbose_shows_each_request_and_retry_without_secrets(fake: FakeEvEnergy
     assert "fake-token-for-app" not in result.stderr
     quiet = CliRunner().invoke(cli, ["providers", "list"], obj=factory)
     assert quiet.stderr == ""  # the handler went with the command that asked for it
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_a_continuation_appended_with_two_chevrons(fake: FakeEvEnergyAPI, fmt: str) -> None:
+    fail_the_second_request(fake)
+    code, first, err = run(fake, "sites", "list", "--all", "--page-size", "40", "--format", fmt)
+    assert code == 1
+    continuation = shlex.split(err.splitlines()[1])
+    assert continuation[0] == "evenergy"
+    code, rest, _ = run(fake, *continuation[1:])
+    assert code == 0
+    appended = first + rest  # what `>> file` holds
+    wanted = [site["id"] for site in fake.sites]
+    if fmt == "jsonl":  # one file of items, nothing lost or repeated
+        assert [json.loads(line)["id"] for line in appended.splitlines()] == wanted
+    else:  # two arrays, one a run; joined, nothing lost or repeated (`jq -s add`)
+        decoder, arrays, at = json.JSONDecoder(), [], 0
+        while at < len(appended):
+            array, at = decoder.raw_decode(appended, at)
+            arrays.append(array)
+            at += len(appended[at:]) - len(appended[at:].lstrip())
+        assert len(arrays) == 2
+        assert [site["id"] for array in arrays for site in array] == wanted

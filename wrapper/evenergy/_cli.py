@@ -588,7 +588,9 @@ def _list_command(endpoint: Endpoint[Any]) -> click.Command:
         "list",
         help=f"List {resource.singular}s: the first page, every page with --all, or --limit N "
         "of them.\n\nAn interrupted walk (an API error, Ctrl-C) exits non-zero and prints on "
-        "stderr the command that continues it; what was written stays valid in every format.",
+        "stderr the command that continues it; what was written stays valid in every format. "
+        "To resume into one file, use --format jsonl and append with >>: with --format json "
+        "each run writes its own array (`jq -s add` joins them).",
         epilog=_examples(
             f"{noun} list",
             f"{noun} list --all --format jsonl | jq -r .id",
