@@ -259,9 +259,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             assignments = "".join(
                 f"{name}={shlex.quote(value)}\n" for name, value in server.environment().items()
             )
-            print(assignments, end="", flush=True)
-            if args.env_file is not None:
+            if args.env_file is not None:  # first: whoever read the output finds the file
                 _write_atomically(args.env_file, assignments)
+            print(assignments, end="", flush=True)
             print(
                 f"# fake ev.energy API with {args.sites} sites at {server.base_url}; a ready "
                 "token wins over the client credentials. Ctrl-C stops it.",
