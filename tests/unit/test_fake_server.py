@@ -222,3 +222,13 @@ def test_serve_writes_the_env_file_once_listening_and_removes_it_on_exit(
         assert len(json.loads(listed.stdout)) == 7
         assert [path.name for path in tmp_path.iterdir()] == ["fake.env"]  # no temp file left
     assert not env_file.exists()
+
+
+def test_serve_with_an_env_file_it_cannot_write_says_so_in_one_line(tmp_path: Path) -> None:
+    env_file = tmp_path / "missing" / "fake.env"
+    result = subprocess.run(
+        serve_command("--env-file", str(env_file)), capture_output=True, text=True, timeout=60
+    )
+    assert (result.returncode, result.stdout) == (2, "")
+    assert result.stderr.startswith(f"python -m evenergy.testing: cannot write {env_file}: ")
+    assert len(result.stderr.splitlines()) == 1

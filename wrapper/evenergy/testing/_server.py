@@ -241,10 +241,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="answer the first requests with a fault: a status (503, 429), connect or timeout",
     )  # fmt: skip
     command.add_argument(
-        "--env-file", type=Path, metavar="PATH",
+        "--env-file",
+        type=Path,
+        metavar="PATH",
         help="once listening, write the EVENERGY_* variables to PATH (for `. PATH`); removed "
         "when the server stops",
-    )  # fmt: skip
+    )
     args = parser.parse_args(argv)
     fake = FakeEvEnergyAPI(
         site_count=args.sites, seed=args.seed, rate_limit=args.rate_limit,
@@ -256,31 +258,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         with serve(fake, port=args.port) as server:
-            assignments = "".join(
-                f"{name}={shlex.quote(value)}\n" for name, value in server.environment().items()
-            )
-            if args.env_file is not None:  # first: whoever read the output finds the file
-                _write_atomically(args.env_file, assignments)
-            print(assignments, end="", flush=True)
-            print(
-                f"# fake ev.energy API with {args.sites} sites at {server.base_url}; a ready "
-                "token wins over the client credentials. Ctrl-C stops it.",
-                file=sys.stderr, flush=True,
-            )  # fmt: skip
-            try:
-                threading.Event().wait()
-            finally:
-                if args.env_file is not None:
-                    args.env_file.unlink(missing_ok=True)
+            return _announce_and_wait(server, args.sites, args.env_file)
     except KeyboardInterrupt:
         return 0
-    except OSError as error:  # the port is taken, or not ours to take
+    except OSError as error:  # from serve(): the port is taken, or not ours to take
         reason = "is in use" if error.errno == errno.EADDRINUSE else f"cannot be used: {error}"
-        print(
-            f"python -m evenergy.testing: port {args.port} {reason}; choose another with --port, "
-            "or leave it out for a free one", file=sys.stderr,
-        )  # fmt: skip
+        advice = "choose another with --port, or leave it out for a free one"
+        print(f"python -m evenergy.testing: port {args.port} {reason}; {advice}", file=sys.stderr)
         return 2
+
+
+def _announce_and_wait(server: FakeServer, sites: int, env_file: Path | None) -> int:
+    """Print (and write to `env_file`) the variables that point at `server`; wait for Ctrl-C."""
+    assignments = "".join(
+        f"{name}={shlex.quote(value)}\n" for name, value in server.environment().items()
+    )
+    if env_file is not None:  # first: whoever read the output finds the file
+        try:
+            _write_atomically(env_file, assignments)
+        except OSError as error:
+            print(f"python -m evenergy.testing: cannot write {env_file}: {error}", file=sys.stderr)
+            return 2
+    print(assignments, end="", flush=True)
+    note = "a ready token wins over the client credentials. Ctrl-C stops it."
+    print(f"# fake ev.energy API with {sites} sites at {server.base_url}; {note}", file=sys.stderr)
+    try:
+        threading.Event().wait()
+    finally:
+        if env_file is not None:
+            env_file.unlink(missing_ok=True)
     return 0
 
 
