@@ -104,13 +104,14 @@ def test_with_options_takes_every_option_it_documents() -> None:
 
     changes: OptionOverrides = {
         "timeout": 7, "max_retries": 0, "user": "user01HN2NJ9NMRZBXT1H6FT9N7735",
-        "max_retry_after": 5,
+        "max_retry_after": 5, "max_response_bytes": 1000,
     }  # fmt: skip
     assert changes.keys() == OptionOverrides.__annotations__.keys()
     settings = override(resolve(access_token="a-ready-token"), changes)
     assert settings.timeout == httpx.Timeout(7)
     assert (settings.max_retries, settings.max_retry_after) == (0, 5.0)
     assert settings.user == "user01HN2NJ9NMRZBXT1H6FT9N7735"
+    assert settings.max_response_bytes == 1000
 
 
 def test_raw_get_gives_status_headers_and_the_parsed_model(sdk: Sdk, api: respx.MockRouter) -> None:
