@@ -33,8 +33,9 @@ class Received:
 class Reply:
     """What to answer: a status, headers and a body (JSON-encoded unless bytes).
 
-    With `trickle` (seconds), everything after the first `trickle_from` bytes is sent one byte
-    at a time, `trickle` seconds apart: the server's pace, not a test's synchronisation.
+    With `trickle` (seconds), the bytes from `trickle_from` up to `trickle_to` (the end when
+    None) are sent one at a time, `trickle` seconds apart, the rest at once: the server's pace,
+    not a test's synchronisation.
     """
 
     status: int = 200
@@ -42,6 +43,7 @@ class Reply:
     headers: dict[str, str] | list[tuple[str, str]] = field(default_factory=dict)
     trickle: float | None = None
     trickle_from: int = 0
+    trickle_to: int | None = None
 
     def encode(self) -> bytes:
         content = self.body if isinstance(self.body, bytes) else json.dumps(self.body).encode()
@@ -75,15 +77,18 @@ class _Handler(socketserver.StreamRequestHandler):
     def _send(self, reply: Reply) -> bool:
         """Write `reply` at its pace; False when the client hung up first."""
         data = reply.encode()
-        cut = len(data) if reply.trickle is None else reply.trickle_from
+        start = len(data) if reply.trickle is None else reply.trickle_from
+        end = len(data) if reply.trickle_to is None else reply.trickle_to
         try:
-            self.wfile.write(data[:cut])
+            self.wfile.write(data[:start])
             self.wfile.flush()
-            for index in range(cut, len(data)):
+            for index in range(start, end):
                 if self.server.stopping.wait(reply.trickle):
                     return False
                 self.wfile.write(data[index : index + 1])
                 self.wfile.flush()
+            self.wfile.write(data[end:])
+            self.wfile.flush()
         except OSError:  # the client hung up (a timeout or a cancellation, say)
             return False
         return True

@@ -27,11 +27,13 @@ from typing import Any, TypeVar, cast
 from urllib.parse import quote, urlencode
 
 import anyio
+import httpcore
 import httpx
 
 from ._auth import AsyncTokens, ClientCredentials, Grant, SyncTokens
 from ._config import Settings
 from ._constants import LOGGER_NAME, MAX_CONNECTIONS
+from ._deadline import DeadlineBackend, attempt_deadline
 from ._exceptions import (
     APIConnectionError,
     APITimeoutError,
@@ -354,6 +356,20 @@ def _own_http_client(cls: type[HttpClient], settings: Settings) -> HttpClient:
     raise ConfigurationError(_ENVIRONMENT + reason)
 
 
+def _bounded_by_deadlines(http: httpx.Client) -> httpx.Client:
+    """`http` (the SDK's own) with its direct connections bounded by each attempt's deadline.
+
+    httpx has no public way to give its pool a network backend, so it is set on the pool it made
+    (httpx 0.27 and 0.28 alike); the real-socket tests fail if a new httpx moves it.
+    """
+    transport = http._transport
+    if isinstance(transport, httpx.HTTPTransport):
+        pool = transport._pool
+        if isinstance(pool, httpcore.ConnectionPool):
+            pool._network_backend = DeadlineBackend(pool._network_backend)
+    return http
+
+
 _ENVIRONMENT = (
     "the HTTP client could not be set up from the environment (HTTP_PROXY, HTTPS_PROXY, "
     "ALL_PROXY, NO_PROXY, SSL_CERT_FILE, SSL_CERT_DIR): "
@@ -379,7 +395,7 @@ class SyncTransport:
         self.core = _RequestCore(settings)
         self.tokens = SyncTokens(settings.credentials)
         self.owns_http = http_client is None
-        self.http = http_client or _own_http_client(httpx.Client, settings)
+        self.http = http_client or _bounded_by_deadlines(_own_http_client(httpx.Client, settings))
         self.sleep = _sleep
         self._closed = False
 
@@ -439,7 +455,11 @@ class SyncTransport:
             self.sleep(retry.delay)
 
     def _attempt(self, request: httpx.Request, started: float) -> httpx.Response:
-        """Send `request` once and read its body, a capped chunk at a time."""
+        """Send `request` once and read its body, a capped chunk at a time, by the deadline."""
+        with attempt_deadline(started + self.core.attempt_deadline):
+            return self._send_and_read(request, started)
+
+    def _send_and_read(self, request: httpx.Request, started: float) -> httpx.Response:
         response = self.http.send(request, stream=True, follow_redirects=False)
         try:
             response.stream = _SmallChunks(cast(httpx.SyncByteStream, response.stream))
