@@ -28,6 +28,7 @@ from ._exceptions import (
     PaginationError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ResponseValidationError,
     UsageError,
 )
@@ -61,6 +62,7 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "RawResponse",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "SyncPaginator",
     "UsageError",

@@ -3,18 +3,32 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Awaitable, Callable
 from functools import cached_property
 from types import TracebackType
-from typing import Self, Unpack
+from typing import Self, TypeVar, Unpack
 
 import httpx
 
 from ._base_client import AsyncTransport, SyncTransport
 from ._config import OptionOverrides, Settings, override, resolve
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER_S
+from ._constants import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER_S,
+)
 from ._rate_limit import RateLimit
 from ._resources import AsyncResources, SyncResources
 from ._version import API_VERSION
+
+_Sleep = TypeVar("_Sleep")
+
+
+def _checked_sleep(sleep: _Sleep) -> _Sleep:
+    """The `sleep` option as given, or TypeError when it cannot be called."""
+    if sleep is not None and not callable(sleep):
+        raise TypeError(f"sleep must be callable, not {type(sleep).__name__}")
+    return sleep
 
 
 class _ClientBase:
@@ -34,7 +48,10 @@ class _ClientBase:
         return self._transport.core.rate_limits.latest
 
     def with_options(self, **changes: Unpack[OptionOverrides]) -> Self:
-        """A client with other `timeout`, `max_retries`, `user` or `max_retry_after`.
+        """A client with other options: timeout, retries, user, Retry-After or body cap.
+
+        It may change `timeout`, `max_retries`, `user`, `max_retry_after` and
+        `max_response_bytes`.
 
         For one call or a block of calls: `client.with_options(timeout=60).evse_sites.get(id)`.
         It shares this client's connection pool, token cache and rate-limit budget, so it is
@@ -73,8 +90,12 @@ class EvEnergy(_ClientBase, SyncResources):
     - `timeout`: 20 s (5 s to connect); seconds or an httpx.Timeout, finite and above 0;
     - `max_retries`: 2 retries of a failed request, with backoff;
     - `max_retry_after`: 60; a 429 or 503 whose Retry-After asks for longer raises at once;
+    - `max_response_bytes`: 32 MiB; a response body larger than this once decoded ends the
+      call with ResponseTooLargeError (read a chunk at a time, never retried);
     - `http_client`: your own httpx.Client (proxies, certificates, a test transport), which you
-      then close yourself.
+      then close yourself;
+    - `sleep`: how the client waits between retries, time.sleep by default; a test can pass
+      `waits.append` to record each wait (in seconds) instead of sleeping. `with_options` keeps it.
 
     The environment is read here, when the client is built. Bad settings raise TypeError or
     ConfigurationError (a ValueError) before any request.
@@ -95,14 +116,17 @@ class EvEnergy(_ClientBase, SyncResources):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER_S,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.Client | None = None,
+        sleep: Callable[[float], object] | None = None,
     ) -> None:
         self._settings = resolve(
             access_token=access_token, client_id=client_id, client_secret=client_secret,
             token_url=token_url, base_url=base_url, user=user, api_version=api_version,
             timeout=timeout, max_retries=max_retries, max_retry_after=max_retry_after,
+            max_response_bytes=max_response_bytes,
         )  # fmt: skip
-        self._transport = SyncTransport(self._settings, http_client)
+        self._transport = SyncTransport(self._settings, http_client, _checked_sleep(sleep))
 
     def close(self) -> None:
         """Close the connections this client opened."""
@@ -124,7 +148,8 @@ class AsyncEvEnergy(_ClientBase, AsyncResources):
     """Async client of the ev.energy v2 API: `EvEnergy` with `await` and `async for`.
 
     Takes the same options as `EvEnergy`, with the same defaults; `http_client` is an
-    httpx.AsyncClient. One client serves one event loop (see UsageError).
+    httpx.AsyncClient, and `sleep` a coroutine function (anyio.sleep by default). One client
+    serves one event loop (see UsageError).
     """
 
     _transport: AsyncTransport
@@ -142,14 +167,17 @@ class AsyncEvEnergy(_ClientBase, AsyncResources):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER_S,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
     ) -> None:
         self._settings = resolve(
             access_token=access_token, client_id=client_id, client_secret=client_secret,
             token_url=token_url, base_url=base_url, user=user, api_version=api_version,
             timeout=timeout, max_retries=max_retries, max_retry_after=max_retry_after,
+            max_response_bytes=max_response_bytes,
         )  # fmt: skip
-        self._transport = AsyncTransport(self._settings, http_client)
+        self._transport = AsyncTransport(self._settings, http_client, _checked_sleep(sleep))
 
     async def aclose(self) -> None:
         """Close the connections this client opened."""

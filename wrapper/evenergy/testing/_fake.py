@@ -8,11 +8,11 @@ import random
 import re
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, MutableSequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-from urllib.parse import unquote, unquote_plus
+from urllib.parse import unquote, unquote_plus, urlsplit
 
 import httpx
 
@@ -28,9 +28,12 @@ _DEFAULT_PAGE_SIZE = 25  # the API's own default, when a request names none
 
 
 def _route_pattern(path: str) -> re.Pattern[str]:
-    """A request path's end that `path` (an openapi.yaml template) matches; its values in order."""
+    """The request paths under the base path that `path` (an openapi.yaml template) matches.
+
+    Each path parameter is a group, in path order.
+    """
     parts = re.split(r"\{[^}]+\}", path)
-    return re.compile("([^/]+)".join(map(re.escape, parts)) + "/?$")
+    return re.compile("([^/]+)".join(map(re.escape, parts)) + "/?")
 
 
 def _routes(endpoints: Iterable[Endpoint]) -> list[tuple[Endpoint, re.Pattern[str]]]:
@@ -46,6 +49,8 @@ def _routes(endpoints: Iterable[Endpoint]) -> list[tuple[Endpoint, re.Pattern[st
 Handler = Callable[[httpx.Request], httpx.Response]
 """What `FakeEvEnergyAPI.add_handler` takes: a function from the request to the response."""
 _LAST = "<about:blank>"
+BASE_PATH = urlsplit(FAKE_BASE_URL).path  # /v2: what the fake serves; other paths are a 404
+TOKEN_PATH = urlsplit(DEFAULT_TOKEN_URL).path
 FAKE_ACCESS_TOKEN = "fake-access-token"  # noqa: S105 - the fake's own token
 """The bearer token the fake accepts by default (and gives its own clients)."""
 
@@ -80,13 +85,19 @@ class FakeEvEnergyAPI:
     the fake makes `site_count` realistic sites from `seed`, and the two providers of today.
     Bearer tokens: `access_token` (FAKE_ACCESS_TOKEN by default; None accepts any) and those its
     token endpoint issued. The token endpoint accepts any client id and secret, or only the pairs
-    in `client_credentials` when given. Every request it answers is kept in `requests`.
+    in `client_credentials` when given. Every request it answers is kept in `requests` (only the
+    last `keep_requests`, when given: a served fake that runs for long keeps 10,000). Each API
+    request spends one of `rate_limit` requests; `reset_rate_limit()` refills the budget, as a
+    new hour would.
 
-    Requests are routed by the operations the SDK exposes (generator/sdk.yaml), or `endpoints`:
-    a GET lists or finds items in its resource's list in `collections` (a subresource's lists
-    are in `nested`, by the parent's id: `nested["evses.status_logs"]["evse01..."]`), by every
-    path parameter; any other method answers openapi.yaml's example with its success status,
-    unless `add_handler` gave it a handler.
+    Requests are routed by the operations the SDK exposes (generator/sdk.yaml), or `endpoints`,
+    under /v2; any other path is a 404, as the API answers it, so that a `base_url` without /v2
+    fails in a test as it would in production. A GET lists or finds items in its resource's list
+    in `collections` (a subresource's lists are in `nested`, by the parent's id:
+    `nested["evses.status_logs"]["evse01..."]`), by every path parameter; any other method
+    answers openapi.yaml's example with its success status, unless `add_handler` gave it a
+    handler. The `url` fields of what it sends point at the host it was asked on (`serve()`'s
+    loopback address, say).
     """
 
     def __init__(
@@ -100,6 +111,7 @@ class FakeEvEnergyAPI:
         access_token: str | None = FAKE_ACCESS_TOKEN,
         client_credentials: Mapping[str, str] | None = None,
         endpoints: Iterable[Endpoint] = ENDPOINTS,
+        keep_requests: int | None = None,
     ) -> None:
         rng = random.Random(seed)
         connections = ["CHARGEPOINT", "SWTCH", None]
@@ -135,7 +147,10 @@ class FakeEvEnergyAPI:
         self.client_credentials = dict(client_credentials) if client_credentials else None
         self.rate_limit = rate_limit
         self.remaining = rate_limit
-        self.requests: list[httpx.Request] = []
+        self.requests: MutableSequence[httpx.Request] = (
+            [] if keep_requests is None else deque(maxlen=keep_requests)
+        )
+        """The requests it answered, oldest first: all of them, or the last `keep_requests`."""
         self.waits: list[float] = []
         """The waits between retries of the fake's clients (which do not really sleep)."""
         self._issued: set[str] = set()
@@ -162,27 +177,33 @@ class FakeEvEnergyAPI:
     def client(self, *, real_sleep: bool = False, **options: Any) -> EvEnergy:
         """An EvEnergy wired to this fake; options as for EvEnergy (its token is filled in).
 
-        Retries do not really wait unless `real_sleep`: each wait is recorded in `waits`.
-        Closing the client closes the httpx client it was given here.
+        Retries do not really wait unless `real_sleep` (or a `sleep` option of your own): each
+        wait is recorded in `waits`, through the client's `sleep` option.
         """
-        http = httpx.Client(transport=self.transport())
-        client = EvEnergy(http_client=http, **self._options(options))
-        client._transport.owns_http = True
         if not real_sleep:
-            client._transport.sleep = self.waits.append
-        return client
+            options = {"sleep": self.waits.append, **options}
+        http = httpx.Client(transport=self.transport())  # in memory: nothing to close
+        return EvEnergy(http_client=http, **self._options(options))
 
     def async_client(self, *, real_sleep: bool = False, **options: Any) -> AsyncEvEnergy:
         """An AsyncEvEnergy wired to this fake; as `client`."""
-        http = httpx.AsyncClient(transport=self.transport())
-        client = AsyncEvEnergy(http_client=http, **self._options(options))
-        client._transport.owns_http = True
         if not real_sleep:
-            client._transport.sleep = self._record_wait
-        return client
+            options = {"sleep": self.record_wait, **options}
+        http = httpx.AsyncClient(transport=self.transport())  # in memory: nothing to close
+        return AsyncEvEnergy(http_client=http, **self._options(options))
 
-    async def _record_wait(self, delay: float) -> None:
+    async def record_wait(self, delay: float) -> None:
+        """Record a wait in `waits` instead of sleeping: `AsyncEvEnergy(sleep=fake.record_wait)`.
+
+        For a blocking client built by hand (against `serve()`, say), `sleep=fake.waits.append`
+        does the same.
+        """
         self.waits.append(delay)
+
+    def reset_rate_limit(self) -> None:
+        """Refill the hourly budget, as a new hour does: `rate_limit` requests left again."""
+        with self._lock:
+            self.remaining = self.rate_limit
 
     def _options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         merged: dict[str, Any] = {
@@ -200,7 +221,7 @@ class FakeEvEnergyAPI:
         """Answer one request as the API would."""
         with self._lock:
             self.requests.append(request)
-            if request.url.path.endswith("/o/token/"):
+            if request.url.path == TOKEN_PATH:
                 return self._token(request)
             return self._api(request)
 
@@ -273,8 +294,9 @@ class FakeEvEnergyAPI:
         self.handlers[method.upper(), path] = handler
 
     def _route(self, request: httpx.Request) -> httpx.Response:
+        base, _, path = request.url.path.partition(BASE_PATH)
         for endpoint, pattern in self._routes:
-            found = pattern.search(request.url.path)
+            found = pattern.fullmatch(path) if base == "" else None
             if found is None or endpoint.http_method != request.method:
                 continue
             handler = self.handlers.get((endpoint.http_method, endpoint.path))
@@ -299,7 +321,9 @@ class FakeEvEnergyAPI:
             wanted = endpoint.path_parameters[-1]
             for item in items:
                 if _same(item.get(wanted.wire, item.get("id")), values[-1], wanted.kind):
-                    return httpx.Response(200, json=item, headers=self._headers())
+                    return httpx.Response(
+                        200, json=_rebased(item, request), headers=self._headers()
+                    )
             return self._problem(404, "Not found", "Resource does not exist or cannot be accessed.")
         return self._problem(404, "Not found", "There is no such endpoint.")
 
@@ -336,7 +360,8 @@ class FakeEvEnergyAPI:
         if page and start > 0:
             preceding = f"<{base}?page_size={size}&page_before={page[0]['id']}>"
         link = f'{preceding}; rel="previous", {following}; rel="next"'
-        return httpx.Response(200, json=page, headers=self._headers({"Link": link}))
+        body = [_rebased(item, request) for item in page]
+        return httpx.Response(200, json=body, headers=self._headers({"Link": link}))
 
     def __repr__(self) -> str:
         return (
@@ -353,3 +378,17 @@ def _same(key: object, value: str, kind: str) -> bool:
         return datetime.fromisoformat(key) == datetime.fromisoformat(value)
     except ValueError:
         return False
+
+
+def _rebased(item: Mapping[str, Any], request: httpx.Request) -> dict[str, Any]:
+    """`item` with its URLs (`url`, `evses`, ...) under the base URL that `request` was sent to."""
+    base = f"{request.url.scheme}://{request.url.netloc.decode('ascii')}{BASE_PATH}"
+    if base == FAKE_BASE_URL:
+        return dict(item)
+
+    def rebased(value: Any) -> Any:
+        if isinstance(value, str) and value.startswith(f"{FAKE_BASE_URL}/"):
+            return base + value.removeprefix(FAKE_BASE_URL)
+        return [rebased(v) for v in value] if isinstance(value, list) else value
+
+    return {name: rebased(value) for name, value in item.items()}
