@@ -247,7 +247,10 @@ def test_a_cancellation_storm_under_pool_contention_leaves_the_async_client_usab
         async with AsyncEvEnergy(
             # No timeout may end a stormed call before it is cancelled, on a loaded machine too;
             # the last call has 10 s, so a leaked pool fails it quickly.
-            access_token="t", base_url=f"{server.url}/v2", timeout=3600, max_retries=0
+            access_token="t",
+            base_url=f"{server.url}/v2",
+            timeout=3600,
+            max_retries=0,
         ) as client:
             for _ in range(rounds):
                 tasks = [asyncio.create_task(client.evse_sites.get(SITE_ID)) for _ in range(calls)]
