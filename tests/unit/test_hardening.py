@@ -24,6 +24,7 @@ from evenergy import (
     InternalServerError,
     NotFoundError,
     PaginationError,
+    PermissionDeniedError,
     RateLimitError,
     ResponseValidationError,
 )
@@ -63,7 +64,8 @@ def test_a_token_endpoint_echoing_the_secret_does_not_leak_it(
     with pytest.raises(EvEnergyError) as caught:
         sdk.get_site(credentials_client(sdk, max_retries=0))
     error = caught.value
-    assert isinstance(error, AuthenticationError | InternalServerError | EvEnergyError)
+    expected = {400: AuthenticationError, 401: AuthenticationError, 403: PermissionDeniedError}
+    assert type(error) is expected.get(status, InternalServerError)
     for text in (str(error), repr(error), repr(error.args), repr(getattr(error, "problem", ""))):
         assert CLIENT_SECRET not in text
     assert f"fetching a token from {TOKEN_URL}" in str(error)

@@ -78,7 +78,13 @@ class ClientCredentials:
         # RFC 6749 section 2.3.1: form-encode the id and secret, then use them for HTTP Basic.
         pair = f"{quote_plus(client_id)}:{quote_plus(client_secret.reveal())}"
         self._secret = client_secret
-        self._basic = Secret("Basic " + base64.b64encode(pair.encode()).decode("ascii"))
+        basic = base64.b64encode(pair.encode()).decode("ascii")
+        self._basic = Secret("Basic " + basic)
+        # Kept live, so that a server echoing the credentials in these forms is masked too: the
+        # pair decoded (a short secret is not masked alone), and its base64 in every alphabet.
+        forms = {pair, f"{client_id}:{client_secret.reveal()}", basic, basic.rstrip("=")}
+        forms |= {form.replace("+", "-").replace("/", "_") for form in forms if form != pair}
+        self._echoes = tuple(Secret(form) for form in forms)
 
     def __repr__(self) -> str:
         return (
@@ -116,6 +122,11 @@ class ClientCredentials:
 
     def store(self, response: httpx.Response) -> Secret:
         """Cache the token of the token endpoint's final response, or raise why there is none."""
+        body = json_body(response)
+        token = body.get("access_token") if isinstance(body, dict) else None
+        if isinstance(token, str) and token.strip():
+            # Kept live before any error quotes the body: even a refusal may carry a token.
+            self._fetched.append(Secret(token.strip()))
         if response.status_code in (400, 401):
             raise AuthenticationError(
                 f"{self.operation}: the token endpoint refused the client credentials "
@@ -125,14 +136,11 @@ class ClientCredentials:
             )
         if not response.is_success:
             raise status_error(response, self.operation)
-        body = json_body(response)
-        token = body.get("access_token") if isinstance(body, dict) else None
         if not isinstance(token, str) or not token.strip():
             raise ResponseValidationError(
                 self.operation, "no access_token string in the token response", response=response
             )
-        secret = Secret(token.strip())
-        self._fetched.append(secret)  # kept live, so that a server echoing it is masked too
+        secret = self._fetched[-1]
         if not is_header_token(secret.reveal()):
             raise ResponseValidationError(
                 self.operation,

@@ -1,17 +1,21 @@
-"""Credentials that never show themselves: in a repr, a str, an exception or a log record.
+r"""Credentials that never show themselves: in a repr, a str, an exception or a log record.
 
 `Secret` holds a token or client secret. Every live Secret is known to `redact()`, which masks
-their values in any text; the SDK passes every exception it raises (`scrub`) and every log record
-of httpx, httpcore and evenergy (a logging filter installed on import) through it, so even a
-server that echoes a credential back cannot make it appear there.
+its value in any text, in every encoding it can travel in: raw, percent- or form-encoded,
+JSON-escaped (`\/`, `\uXXXX`), or any mix of these, character by character. Secrets are made
+only when a client is made (its credentials) or fetches a token, and leave with it; importing
+the SDK makes none. The SDK passes every exception it raises through `scrub`, and the logging
+filter of `_logging` passes log records through `redact`, so even a server that echoes a
+credential back cannot make it appear there.
 """
 
 from __future__ import annotations
 
-import logging
+import re
 import threading
 import weakref
 from dataclasses import fields, is_dataclass, replace
+from functools import lru_cache
 from typing import Any, Final
 
 _MASK: Final = "**********"
@@ -22,18 +26,6 @@ MIN_MASKED_LENGTH: Final = 8
 # when the first of two equal Secrets dies while the other still lives.
 _LIVE: weakref.WeakValueDictionary[int, Secret] = weakref.WeakValueDictionary()
 _LIVE_LOCK = threading.Lock()
-
-# httpx logs each request; httpcore, at DEBUG, every step of a connection, received headers too.
-# A logging filter applies only to records made by the logger it is on, so each is named.
-_REDACTED_LOGGERS: Final = (
-    "evenergy",
-    "httpx",
-    "httpcore.connection",
-    "httpcore.http11",
-    "httpcore.http2",
-    "httpcore.proxy",
-    "httpcore.socks",
-)
 
 
 class Secret:
@@ -66,7 +58,7 @@ class Secret:
         raise TypeError("a Secret cannot be pickled")
 
 
-def _live_values() -> list[str]:
+def _live_values() -> tuple[str, ...]:
     with _LIVE_LOCK:
         values = {
             secret.reveal()
@@ -74,38 +66,70 @@ def _live_values() -> list[str]:
             if len(secret.reveal()) >= MIN_MASKED_LENGTH
         }
     # Longest first, so that a secret containing another is masked whole.
-    return sorted(values, key=len, reverse=True)
+    return tuple(sorted(values, key=lambda value: (-len(value), value)))
 
 
-def _masked(text: str, values: list[str]) -> str:
-    for value in values:
-        if value in text:
-            text = text.replace(value, _MASK)
-    return text
+# JSON's two-character escapes (RFC 8259 section 7): the letter after the backslash, by the
+# character it stands for.
+_JSON_ESCAPE_LETTERS: Final = dict(zip('"\\/\b\f\n\r\t', '"\\/bfnrt', strict=True))
+
+
+def _hex(text: str) -> str:
+    """A pattern for hexadecimal digits `text`, in either case."""
+    return "".join(f"[{d.lower()}{d.upper()}]" if d.isalpha() else d for d in text)
+
+
+def _character(char: str) -> str:
+    """A pattern for one character of a secret, in any encoding it may travel in."""
+    forms = [re.escape(char)]
+    forms.append("".join("%" + _hex(f"{byte:02x}") for byte in char.encode("utf-8")))
+    units = char.encode("utf-16-be")  # JSON's \\u escapes: a surrogate pair beyond the BMP
+    forms.append("".join("\\\\u" + _hex(units[i : i + 2].hex()) for i in range(0, len(units), 2)))
+    if char in _JSON_ESCAPE_LETTERS:
+        forms.append(re.escape("\\" + _JSON_ESCAPE_LETTERS[char]))
+    if char == " ":
+        forms.append(r"\+")  # form encoding
+    return "(?:" + "|".join(forms) + ")"
+
+
+@lru_cache(maxsize=64)
+def _pattern(values: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for every value in every encoding; longest values first."""
+    if not values:
+        return None
+    return re.compile("|".join("".join(map(_character, value)) for value in values))
+
+
+def _masked(text: str, pattern: re.Pattern[str] | None) -> str:
+    return text if pattern is None else pattern.sub(_MASK, text)
 
 
 def redact(text: str) -> str:
-    """`text` with the value of every live Secret masked."""
-    return _masked(text, _live_values())
+    """`text` with the value of every live Secret masked, in whatever encoding it appears."""
+    return _masked(text, _pattern(_live_values()))
 
 
 def excerpt(text: str, limit: int) -> str:
     """At most `limit` characters of server text, for a message.
 
-    Masked before it is cut, so that no secret is left half-shown at the cut.
+    Masked before it is cut, so that no secret is left half-shown at the cut. Only the part that
+    can reach the cut is masked (an encoded secret is at most 12 times its length), so a huge
+    body costs no more than a short one.
     """
-    return redact(text)[:limit]
+    values = _live_values()
+    longest = 12 * len(values[0]) if values else 0
+    return _masked(text[: limit + longest], _pattern(values))[:limit]
 
 
-def _redact_json(value: Any, values: list[str]) -> Any:
+def _redact_json(value: Any, pattern: re.Pattern[str] | None) -> Any:
     if isinstance(value, str):
-        return _masked(value, values)
+        return _masked(value, pattern)
     if isinstance(value, bytes):  # a decoding error carries the bytes it could not decode
-        return _masked(value.decode("latin-1"), values).encode("latin-1")
+        return _masked(value.decode("latin-1"), pattern).encode("latin-1")
     if isinstance(value, dict):
-        return {_masked(str(k), values): _redact_json(v, values) for k, v in value.items()}
+        return {_masked(str(k), pattern): _redact_json(v, pattern) for k, v in value.items()}
     if isinstance(value, list):
-        return [_redact_json(v, values) for v in value]
+        return [_redact_json(v, pattern) for v in value]
     return value
 
 
@@ -117,36 +141,20 @@ def scrub(error: BaseException) -> None:
     `except Exception as error: scrub(error); raise` around sending and parsing: a try costs
     nothing while no exception comes, where a `with` block calls two methods on every request.
     """
-    values = _live_values()  # once for the whole chain
+    pattern = _pattern(_live_values())  # once for the whole chain
+    if pattern is None:
+        return
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        current.args = tuple(_redact_json(arg, values) for arg in current.args)
+        current.args = tuple(_redact_json(arg, pattern) for arg in current.args)
         for name, value in list(vars(current).items()):
             if isinstance(value, str | bytes | dict | list):
-                setattr(current, name, _redact_json(value, values))
+                setattr(current, name, _redact_json(value, pattern))
             elif is_dataclass(value) and not isinstance(value, type):
                 masked = {
-                    f.name: _redact_json(getattr(value, f.name), values) for f in fields(value)
+                    f.name: _redact_json(getattr(value, f.name), pattern) for f in fields(value)
                 }
                 setattr(current, name, replace(value, **masked))
         current = current.__cause__ or current.__context__
-
-
-class _RedactingFilter(logging.Filter):
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        masked = redact(message)
-        if masked != message:
-            record.msg, record.args = masked, None
-        return True
-
-
-def _install_log_redaction() -> None:
-    redacting = _RedactingFilter()
-    for name in _REDACTED_LOGGERS:
-        logging.getLogger(name).addFilter(redacting)
-
-
-_install_log_redaction()
