@@ -12,6 +12,7 @@ import httpx
 from ._base_client import AsyncTransport, SyncTransport
 from ._config import OptionOverrides, Settings, override, resolve
 from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER_S
+from ._logging import prepare as prepare_logging
 from ._rate_limit import RateLimit
 from ._resources import AsyncResources, SyncResources
 from ._version import API_VERSION
@@ -76,8 +77,9 @@ class EvEnergy(_ClientBase, SyncResources):
     - `http_client`: your own httpx.Client (proxies, certificates, a test transport), which you
       then close yourself.
 
-    The environment is read here, when the client is built. Bad settings raise TypeError or
-    ConfigurationError (a ValueError) before any request.
+    The environment is read here, when the client is built (EVENERGY_LOG=info or debug too: it
+    turns on the SDK's logger on stderr). Bad settings raise TypeError or ConfigurationError (a
+    ValueError) before any request.
     """
 
     _transport: SyncTransport
@@ -97,6 +99,7 @@ class EvEnergy(_ClientBase, SyncResources):
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER_S,
         http_client: httpx.Client | None = None,
     ) -> None:
+        prepare_logging()
         self._settings = resolve(
             access_token=access_token, client_id=client_id, client_secret=client_secret,
             token_url=token_url, base_url=base_url, user=user, api_version=api_version,
@@ -144,6 +147,7 @@ class AsyncEvEnergy(_ClientBase, AsyncResources):
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER_S,
         http_client: httpx.AsyncClient | None = None,
     ) -> None:
+        prepare_logging()
         self._settings = resolve(
             access_token=access_token, client_id=client_id, client_secret=client_secret,
             token_url=token_url, base_url=base_url, user=user, api_version=api_version,

@@ -37,3 +37,4 @@ ENV_CLIENT_SECRET: Final = "EVENERGY_CLIENT_SECRET"  # noqa: S105 - a variable n
 ENV_BASE_URL: Final = "EVENERGY_BASE_URL"
 ENV_TOKEN_URL: Final = "EVENERGY_TOKEN_URL"  # noqa: S105 - a variable name
 ENV_USER: Final = "EVENERGY_USER"
+ENV_LOG: Final = "EVENERGY_LOG"  # info or debug: the SDK's logger on stderr, at that level
