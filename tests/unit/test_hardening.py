@@ -250,6 +250,45 @@ def test_rel_types_are_case_insensitive_and_space_separated(
     assert [s.id for s in sdk.list_sites(sdk.client())] == [site(1)["id"], site(2)["id"]]
 
 
+_NEXT = f"<{BASE_URL}/evse_sites?page_after={site(1)['id']}>"
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        [f'{_NEXT}; rel="next", <about:blank>; rel="next"'],  # the last would win in httpx
+        [f'<about:blank>; rel="next", {_NEXT}; rel="next"'],
+        [f'{_NEXT}; rel="next"', '<about:blank>; rel="next"'],  # two Link headers
+        [f'{_NEXT}; rel="next", <?page_after=site2>; rel="NEXT last"'],
+        [f'{_NEXT}; rel=next; title="a, <x>; rel=next", <?page_after=site2>; rel="next"'],
+    ],
+)
+def test_two_different_next_links_are_a_pagination_error_not_a_shorter_list(
+    sdk: Sdk, api: respx.MockRouter, links: list[str]
+) -> None:
+    headers = [("Link", value) for value in links]
+    api.get("/evse_sites").respond(200, json=[site(1)], headers=headers)
+    with pytest.raises(PaginationError, match="2 different next-page links"):
+        sdk.list_sites(sdk.client())
+
+
+def test_the_same_next_link_twice_is_one_link(sdk: Sdk, api: respx.MockRouter) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("page_after"):
+            return httpx.Response(200, json=[site(2)])
+        link = f'{_NEXT}; rel="next", {_NEXT}; rel=next; title="same, <about:blank>"'
+        return httpx.Response(200, json=[site(1)], headers={"Link": link})
+
+    api.get("/evse_sites").mock(side_effect=answer)
+    assert [s.id for s in sdk.list_sites(sdk.client())] == [site(1)["id"], site(2)["id"]]
+
+
+def test_two_previous_links_do_not_stop_a_forward_walk(sdk: Sdk, api: respx.MockRouter) -> None:
+    link = '<?page_before=site1>; rel="prev", <?page_before=site9>; rel="previous"'
+    api.get("/evse_sites").respond(200, json=[site(1)], headers={"Link": link})
+    assert [s.id for s in sdk.list_sites(sdk.client())] == [site(1)["id"]]
+
+
 def test_empty_pages_that_link_onwards_are_a_pagination_error(
     sdk: Sdk, api: respx.MockRouter
 ) -> None:
