@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import pickle
 from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import httpx
@@ -187,6 +188,42 @@ def test_a_huge_retry_after_raises_rate_limit_error_at_once(
     assert sleeps == []
     assert caught.value.retry_after is not None
     assert caught.value.retry_after > 60
+
+
+@pytest.mark.parametrize("retry_after", ["3600", "90000", "Tue, 31 Dec 2030 23:59:59 GMT"])
+def test_a_rate_limit_error_says_when_to_retry(
+    sdk: Sdk, api: respx.MockRouter, retry_after: str
+) -> None:
+    api.get(f"/evse_sites/{SITE_ID}").respond(
+        429,
+        json=problem(429, "Too Many Requests", "Slow down."),
+        headers={"Retry-After": retry_after},
+    )
+    earliest = datetime.now(UTC)
+    with pytest.raises(RateLimitError) as caught:
+        sdk.get_site(sdk.client())
+    latest = datetime.now(UTC)
+    wait = caught.value.retry_after
+    assert wait is not None
+    message = str(caught.value)
+    assert message.startswith("get_evse_site: 429 Too Many Requests: Slow down.: ")
+    assert f"retry after {wait:.0f} s (at " in message
+    said = message.rpartition("(at ")[2].removesuffix(" UTC)")
+    # The moment the wait ends, in UTC: with the date when it is not today.
+    bounds = [moment + timedelta(seconds=wait) for moment in (earliest, latest)]
+    if ":" in said and "-" not in said:
+        moment = datetime.combine(bounds[0].date(), time.fromisoformat(said), UTC)
+        assert bounds[0].date() == earliest.date()
+    else:
+        moment = datetime.fromisoformat(said).replace(tzinfo=UTC)
+    assert bounds[0].replace(microsecond=0) <= moment <= bounds[1]
+    assert pickle.loads(pickle.dumps(caught.value)).args == caught.value.args  # noqa: S301
+
+
+def test_a_rate_limit_error_without_retry_after_says_so(sdk: Sdk, api: respx.MockRouter) -> None:
+    api.get(f"/evse_sites/{SITE_ID}").respond(429, json=problem(429, "Too Many Requests", "No."))
+    with pytest.raises(RateLimitError, match="the API did not say when to retry"):
+        sdk.get_site(sdk.client(max_retries=0))
 
 
 def test_parse_retry_after_reads_what_it_can_and_never_raises() -> None:
