@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import quote, quote_plus
 
 import pytest
@@ -17,7 +18,7 @@ from evenergy import (
     EvEnergyError,
     InternalServerError,
 )
-from harness import SITE_ID, TOKEN_URL, Sdk, site
+from harness import SITE_ID, TOKEN_URL, Client, Sdk, site
 
 # Characters that every encoding changes: "/" (JSON's \/), " " and "+" (form encoding), '"'
 # (JSON), non-ASCII (percent-encoded as UTF-8, JSON-escaped as \uXXXX or a surrogate pair).
@@ -60,9 +61,10 @@ CREDENTIAL_FORMS = {
 }
 
 
-def credentials_client(sdk: Sdk) -> object:
-    return sdk.client(client_id=ODD_ID, client_secret=ODD_SECRET, token_url=TOKEN_URL,
-                      max_retries=0)  # fmt: skip
+def credentials_client(sdk: Sdk) -> Client:
+    return sdk.client(
+        client_id=ODD_ID, client_secret=ODD_SECRET, token_url=TOKEN_URL, max_retries=0
+    )
 
 
 def _error_texts(error: BaseException) -> str:
@@ -148,7 +150,7 @@ def test_a_refusal_from_the_token_endpoint_that_carries_a_token_does_not_leak_it
     ],
 )
 def test_a_bad_url_setting_is_never_quoted_with_its_credentials(setting: str, url: str) -> None:
-    options = {"client_id": "app", "client_secret": "s" * 12, setting: url}
+    options: dict[str, Any] = {"client_id": "app", "client_secret": "s" * 12, setting: url}
     with pytest.raises(ConfigurationError) as caught:
         EvEnergy(**options)
     assert setting in str(caught.value)

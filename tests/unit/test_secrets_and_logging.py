@@ -143,8 +143,12 @@ def _run(script: str, **env: str) -> subprocess.CompletedProcess[str]:
     environment = {k: v for k, v in os.environ.items() if not k.startswith("EVENERGY_")}
     return subprocess.run(
         [sys.executable, "-c", _LOGGER_STATE + textwrap.dedent(script)],
-        capture_output=True, text=True, check=False, env={**environment, **env}, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**environment, **env},
+        timeout=120,
+    )
 
 
 def test_importing_the_sdk_changes_no_logger_and_holds_no_secret() -> None:
