@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import base64
-import json
-from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote, quote_plus
 
 import pytest
 import respx
@@ -18,47 +14,23 @@ from evenergy import (
     EvEnergyError,
     InternalServerError,
 )
-from harness import SITE_ID, TOKEN_URL, Client, Sdk, site
+from harness import (
+    SITE_ID,
+    TOKEN_URL,
+    Client,
+    Sdk,
+    credential_encodings,
+    encodings,
+    site,
+)
 
 # Characters that every encoding changes: "/" (JSON's \/), " " and "+" (form encoding), '"'
 # (JSON), non-ASCII (percent-encoded as UTF-8, JSON-escaped as \uXXXX or a surrogate pair).
 ODD_SECRET = 'cs/9b8a 7c+6d"é5e4f😀'
 ODD_ID = "app id/1"
 FETCHED = "fetched/tok+en 4f1c2a9e"
-
-
-def _every_byte_percent(value: str) -> str:
-    return "".join(f"%{byte:02X}" for byte in value.encode())
-
-
-def _json_every_char(value: str) -> str:
-    units = value.encode("utf-16-be")
-    return "".join(f"\\u{units[i : i + 2].hex()}" for i in range(0, len(units), 2))
-
-
-ENCODINGS: dict[str, Callable[[str], str]] = {
-    "raw": lambda v: v,
-    "percent-encoded": lambda v: quote(v, safe=""),
-    "percent-encoded, lower-case hex": lambda v: quote(v, safe="").lower(),
-    "every byte percent-encoded": _every_byte_percent,
-    "form-encoded": quote_plus,
-    "JSON string": lambda v: json.dumps(v)[1:-1],
-    "JSON string with \\/": lambda v: json.dumps(v)[1:-1].replace("/", "\\/"),
-    "JSON string, every character \\u-escaped": _json_every_char,
-    "JSON string, \\u in upper-case hex": lambda v: _json_every_char(v).upper().replace("U", "u"),
-}
-
-_PAIR = f"{quote_plus(ODD_ID)}:{quote_plus(ODD_SECRET)}"
-_BASIC = base64.b64encode(_PAIR.encode()).decode()
-# The forms the client credentials travel in as a whole, on top of the secret's own encodings.
-CREDENTIAL_FORMS = {
-    "Basic credential": "Basic " + _BASIC,
-    "its base64 alone": _BASIC,
-    "its base64 without padding": _BASIC.rstrip("="),
-    "its URL-safe base64": _BASIC.replace("+", "-").replace("/", "_"),
-    "the decoded id:secret, form-encoded": _PAIR,
-    "the decoded id:secret": f"{ODD_ID}:{ODD_SECRET}",
-}
+ENCODINGS = encodings(ODD_SECRET)
+CREDENTIAL_FORMS = credential_encodings(ODD_ID, ODD_SECRET)
 
 
 def credentials_client(sdk: Sdk) -> Client:
@@ -82,7 +54,7 @@ def _error_texts(error: BaseException) -> str:
 def test_a_token_endpoint_echoing_the_secret_in_any_encoding_does_not_leak_it(
     sdk: Sdk, api: respx.MockRouter, encoding: str, status: int
 ) -> None:
-    echoed = ENCODINGS[encoding](ODD_SECRET)
+    echoed = ENCODINGS[encoding]
     if status == 400:  # the OAuth2 error's description is quoted: it holds the echo
         api.post(TOKEN_URL).respond(
             status, json={"error": "x", "error_description": f"got {echoed}"}
@@ -113,7 +85,7 @@ def test_an_api_error_echoing_the_fetched_token_in_any_encoding_does_not_leak_it
     sdk: Sdk, api: respx.MockRouter, encoding: str
 ) -> None:
     api.post(TOKEN_URL).respond(200, json={"access_token": FETCHED.replace(" ", "-")})
-    echoed = ENCODINGS[encoding](FETCHED.replace(" ", "-"))
+    echoed = encodings(FETCHED.replace(" ", "-"))[encoding]
     api.get(f"/evse_sites/{SITE_ID}").respond(404, text=f"no site for token {echoed}")
     with pytest.raises(EvEnergyError) as caught:
         sdk.get_site(credentials_client(sdk))
