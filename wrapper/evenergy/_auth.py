@@ -317,7 +317,9 @@ class SyncTokens:
             if deadline is None:
                 _log_wait(patience)
                 deadline = time.monotonic() + patience
-            if not waiting.done.wait(max(0.0, deadline - time.monotonic())):
+            # Bounded for threading: a wait longer than TIMEOUT_MAX raises OverflowError.
+            left = min(max(0.0, deadline - time.monotonic()), threading.TIMEOUT_MAX)
+            if not waiting.done.wait(left):
                 raise _waited_too_long(credentials, patience)
             grant = waiting.outcome(bounds)
             if grant is not None:

@@ -15,7 +15,6 @@ import re
 import threading
 import weakref
 from dataclasses import fields, is_dataclass, replace
-from functools import lru_cache
 from typing import Any, Final
 
 _MASK: Final = "**********"
@@ -31,10 +30,11 @@ _LIVE_LOCK = threading.Lock()
 class Secret:
     """Holds a token or client secret; only `reveal()` gives the value, for the wire."""
 
-    __slots__ = ("__weakref__", "_value")
+    __slots__ = ("__weakref__", "_pattern", "_value")
 
     def __init__(self, value: str) -> None:
         self._value = value
+        self._pattern: re.Pattern[str] | None = None  # made when first needed, by _masking
         with _LIVE_LOCK:
             _LIVE[id(self)] = self
 
@@ -58,15 +58,26 @@ class Secret:
         raise TypeError("a Secret cannot be pickled")
 
 
-def _live_values() -> tuple[str, ...]:
+def _masking() -> list[re.Pattern[str]]:
+    """A pattern for each live secret, in every encoding, longest value first.
+
+    Longest first, so that a secret containing another is masked whole. Each Secret keeps its
+    own pattern: it is made once, and dies with the Secret.
+    """
     with _LIVE_LOCK:
-        values = {
-            secret.reveal()
-            for secret in _LIVE.values()
-            if len(secret.reveal()) >= MIN_MASKED_LENGTH
-        }
-    # Longest first, so that a secret containing another is masked whole.
-    return tuple(sorted(values, key=lambda value: (-len(value), value)))
+        live = list(_LIVE.values())
+    by_value = {secret.reveal(): secret for secret in live}
+    values = sorted(
+        (value for value in by_value if len(value) >= MIN_MASKED_LENGTH),
+        key=lambda value: (-len(value), value),
+    )
+    patterns = []
+    for value in values:
+        secret = by_value[value]
+        if secret._pattern is None:
+            secret._pattern = re.compile("".join(map(_character, value)))
+        patterns.append(secret._pattern)
+    return patterns
 
 
 # JSON's two-character escapes (RFC 8259 section 7): the letter after the backslash, by the
@@ -92,44 +103,38 @@ def _character(char: str) -> str:
     return "(?:" + "|".join(forms) + ")"
 
 
-@lru_cache(maxsize=64)
-def _pattern(values: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One pattern for every value in every encoding; longest values first."""
-    if not values:
-        return None
-    return re.compile("|".join("".join(map(_character, value)) for value in values))
-
-
-def _masked(text: str, pattern: re.Pattern[str] | None) -> str:
-    return text if pattern is None else pattern.sub(_MASK, text)
+def _masked(text: str, patterns: list[re.Pattern[str]]) -> str:
+    for pattern in patterns:
+        text = pattern.sub(_MASK, text)
+    return text
 
 
 def redact(text: str) -> str:
     """`text` with the value of every live Secret masked, in whatever encoding it appears."""
-    return _masked(text, _pattern(_live_values()))
+    return _masked(text, _masking())
 
 
 def excerpt(text: str, limit: int) -> str:
     """At most `limit` characters of server text, for a message.
 
     Masked before it is cut, so that no secret is left half-shown at the cut. Only the part that
-    can reach the cut is masked (an encoded secret is at most 12 times its length), so a huge
-    body costs no more than a short one.
+    can reach the cut is masked (an encoded character is at most 12 long), so a huge body costs
+    no more than a short one.
     """
-    values = _live_values()
-    longest = 12 * len(values[0]) if values else 0
-    return _masked(text[: limit + longest], _pattern(values))[:limit]
+    with _LIVE_LOCK:
+        longest = max((len(secret.reveal()) for secret in _LIVE.values()), default=0)
+    return _masked(text[: limit + 12 * longest], _masking())[:limit]
 
 
-def _redact_json(value: Any, pattern: re.Pattern[str] | None) -> Any:
+def _redact_json(value: Any, patterns: list[re.Pattern[str]]) -> Any:
     if isinstance(value, str):
-        return _masked(value, pattern)
+        return _masked(value, patterns)
     if isinstance(value, bytes):  # a decoding error carries the bytes it could not decode
-        return _masked(value.decode("latin-1"), pattern).encode("latin-1")
+        return _masked(value.decode("latin-1"), patterns).encode("latin-1")
     if isinstance(value, dict):
-        return {_masked(str(k), pattern): _redact_json(v, pattern) for k, v in value.items()}
+        return {_masked(str(k), patterns): _redact_json(v, patterns) for k, v in value.items()}
     if isinstance(value, list):
-        return [_redact_json(v, pattern) for v in value]
+        return [_redact_json(v, patterns) for v in value]
     return value
 
 
@@ -141,20 +146,20 @@ def scrub(error: BaseException) -> None:
     `except Exception as error: scrub(error); raise` around sending and parsing: a try costs
     nothing while no exception comes, where a `with` block calls two methods on every request.
     """
-    pattern = _pattern(_live_values())  # once for the whole chain
-    if pattern is None:
+    patterns = _masking()  # once for the whole chain
+    if not patterns:
         return
     seen: set[int] = set()
     current: BaseException | None = error
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        current.args = tuple(_redact_json(arg, pattern) for arg in current.args)
+        current.args = tuple(_redact_json(arg, patterns) for arg in current.args)
         for name, value in list(vars(current).items()):
             if isinstance(value, str | bytes | dict | list):
-                setattr(current, name, _redact_json(value, pattern))
+                setattr(current, name, _redact_json(value, patterns))
             elif is_dataclass(value) and not isinstance(value, type):
                 masked = {
-                    f.name: _redact_json(getattr(value, f.name), pattern) for f in fields(value)
+                    f.name: _redact_json(getattr(value, f.name), patterns) for f in fields(value)
                 }
                 setattr(current, name, replace(value, **masked))
         current = current.__cause__ or current.__context__
