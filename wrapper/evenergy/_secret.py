@@ -58,7 +58,11 @@ class Secret:
         raise TypeError("a Secret cannot be pickled")
 
 
-def _masking() -> list[re.Pattern[str]]:
+Masking = list[tuple[str, re.Pattern[str]]]
+"""Each live secret's value, and its pattern in every encoding."""
+
+
+def _masking() -> Masking:
     """A pattern for each live secret, in every encoding, longest value first.
 
     Longest first, so that a secret containing another is masked whole. Each Secret keeps its
@@ -71,13 +75,13 @@ def _masking() -> list[re.Pattern[str]]:
         (value for value in by_value if len(value) >= MIN_MASKED_LENGTH),
         key=lambda value: (-len(value), value),
     )
-    patterns = []
+    masking = []
     for value in values:
         secret = by_value[value]
         if secret._pattern is None:
             secret._pattern = re.compile("".join(map(_character, value)))
-        patterns.append(secret._pattern)
-    return patterns
+        masking.append((value, secret._pattern))
+    return masking
 
 
 # JSON's two-character escapes (RFC 8259 section 7): the letter after the backslash, by the
@@ -103,8 +107,16 @@ def _character(char: str) -> str:
     return "(?:" + "|".join(forms) + ")"
 
 
-def _masked(text: str, patterns: list[re.Pattern[str]]) -> str:
-    for pattern in patterns:
+_ENCODING_MARKS = re.compile(r"[%\\+]")  # every encoded character has one of these
+
+
+def _masked(text: str, masking: Masking) -> str:
+    if not _ENCODING_MARKS.search(text):  # then only raw values can be in it: the fast path
+        for value, _ in masking:
+            if value in text:
+                text = text.replace(value, _MASK)
+        return text
+    for _, pattern in masking:
         text = pattern.sub(_MASK, text)
     return text
 
@@ -126,7 +138,7 @@ def excerpt(text: str, limit: int) -> str:
     return _masked(text[: limit + 12 * longest], _masking())[:limit]
 
 
-def _redact_json(value: Any, patterns: list[re.Pattern[str]]) -> Any:
+def _redact_json(value: Any, patterns: Masking) -> Any:
     if isinstance(value, str):
         return _masked(value, patterns)
     if isinstance(value, bytes):  # a decoding error carries the bytes it could not decode
