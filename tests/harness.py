@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote, quote_plus
@@ -54,7 +55,9 @@ def encodings(value: str) -> dict[str, str]:
     return {
         "raw": value,
         "percent-encoded": quote(value, safe=""),
-        "percent-encoded, lower-case hex": quote(value, safe="").lower(),
+        "percent-encoded, lower-case hex": re.sub(
+            "%[0-9A-F]{2}", lambda m: m.group().lower(), quote(value, safe="")
+        ),
         "every byte percent-encoded": "".join(f"%{byte:02X}" for byte in value.encode()),
         "form-encoded": quote_plus(value),
         "JSON string": json.dumps(value)[1:-1],

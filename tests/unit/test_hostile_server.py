@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 
 from evenergy import APIConnectionError, AsyncEvEnergy, EvEnergy, EvEnergyError
 from evenergy import _base_client as base_client
+from evenergy._body import json_body
 from evenergy._constants import MAX_RETRY_DELAY_S, RETRYABLE_STATUSES
 from harness import (
     ACCESS_TOKEN,
@@ -397,9 +398,11 @@ class EchoWorld(World):
         return [form for secret in raw for form in encodings(secret).values()]
 
     def _token(self, status: int, headers: dict[bytes, bytes], body: bytes) -> httpx.Response:
-        if self.fetched_token.strip().encode() in body:
-            self.handed_out = True
-        return super()._token(status, headers, body)
+        response = super()._token(status, headers, body)
+        answer = json_body(response)
+        if isinstance(answer, dict) and answer.get("access_token") == self.fetched_token:
+            self.handed_out = True  # as a token, whatever the status
+        return response
 
 
 @st.composite
