@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
+import re
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 from evenergy import AsyncEvEnergy, AsyncPaginator, EvEnergy, Page, SyncPaginator
 
@@ -39,6 +43,42 @@ PROVIDER = {
     "icon": None,
 }
 RATE_HEADERS = {"X-RateLimit-Limit": "1000", "X-RateLimit-Remaining": "990"}
+
+
+def _json_every_char(value: str) -> str:
+    units = value.encode("utf-16-be")
+    return "".join(f"\\u{units[i : i + 2].hex()}" for i in range(0, len(units), 2))
+
+
+def encodings(value: str) -> dict[str, str]:
+    """`value` in every encoding a secret can travel in, by the encoding's name."""
+    return {
+        "raw": value,
+        "percent-encoded": quote(value, safe=""),
+        "percent-encoded, lower-case hex": re.sub(
+            "%[0-9A-F]{2}", lambda m: m.group().lower(), quote(value, safe="")
+        ),
+        "every byte percent-encoded": "".join(f"%{byte:02X}" for byte in value.encode()),
+        "form-encoded": quote_plus(value),
+        "JSON string": json.dumps(value)[1:-1],
+        "JSON string with \\/": json.dumps(value)[1:-1].replace("/", "\\/"),
+        "JSON string, every character \\u-escaped": _json_every_char(value),
+        "JSON string, \\u in upper-case hex": _json_every_char(value).upper().replace("U", "u"),
+    }
+
+
+def credential_encodings(client_id: str, client_secret: str) -> dict[str, str]:
+    """The forms client credentials travel in as a whole (HTTP Basic, RFC 6749 section 2.3.1)."""
+    pair = f"{quote_plus(client_id)}:{quote_plus(client_secret)}"
+    basic = base64.b64encode(pair.encode()).decode()
+    return {
+        "Basic credential": "Basic " + basic,
+        "its base64 alone": basic,
+        "its base64 without padding": basic.rstrip("="),
+        "its URL-safe base64": basic.replace("+", "-").replace("/", "_"),
+        "the decoded id:secret, form-encoded": pair,
+        "the decoded id:secret": f"{client_id}:{client_secret}",
+    }
 
 
 def link(next_url: str = "about:blank", previous_url: str = "about:blank") -> dict[str, str]:

@@ -142,7 +142,9 @@ def _client_credentials_token() -> str:
     """A token from the SDK's own client-credentials flow (EVENERGY_CLIENT_ID and _SECRET)."""
     with EvEnergy() as client:
         transport = client._transport
-        return transport.tokens.grant(None, transport._fetch_token).token.reveal()
+        return transport.tokens.grant(
+            None, transport._fetch_token, transport.core.settings
+        ).token.reveal()
 
 
 if not os.environ.get("EVENERGY_ACCESS_TOKEN") and os.environ.get("EVENERGY_CLIENT_ID"):

@@ -45,7 +45,7 @@ def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 @pytest.fixture(autouse=True)
 def clean_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     """No EVENERGY_* variable of the machine leaks into a test."""
-    for name in ("ACCESS_TOKEN", "CLIENT_ID", "CLIENT_SECRET", "BASE_URL", "USER"):
+    for name in ("ACCESS_TOKEN", "CLIENT_ID", "CLIENT_SECRET", "BASE_URL", "USER", "LOG"):
         monkeypatch.delenv(f"EVENERGY_{name}", raising=False)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import pickle
 from collections.abc import Callable
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import httpx
@@ -24,6 +25,7 @@ from evenergy import (
     InternalServerError,
     NotFoundError,
     PaginationError,
+    PermissionDeniedError,
     RateLimitError,
     ResponseValidationError,
 )
@@ -62,7 +64,8 @@ def test_a_token_endpoint_echoing_the_secret_does_not_leak_it(
     with pytest.raises(EvEnergyError) as caught:
         sdk.get_site(credentials_client(sdk, max_retries=0))
     error = caught.value
-    assert isinstance(error, AuthenticationError | InternalServerError | EvEnergyError)
+    expected = {400: AuthenticationError, 401: AuthenticationError, 403: PermissionDeniedError}
+    assert type(error) is expected.get(status, InternalServerError)
     for text in (str(error), repr(error), repr(error.args), repr(getattr(error, "problem", ""))):
         assert CLIENT_SECRET not in text
     assert f"fetching a token from {TOKEN_URL}" in str(error)
@@ -186,6 +189,42 @@ def test_a_huge_retry_after_raises_rate_limit_error_at_once(
     assert caught.value.retry_after > 60
 
 
+@pytest.mark.parametrize("retry_after", ["3600", "90000", "Tue, 31 Dec 2030 23:59:59 GMT"])
+def test_a_rate_limit_error_says_when_to_retry(
+    sdk: Sdk, api: respx.MockRouter, retry_after: str
+) -> None:
+    api.get(f"/evse_sites/{SITE_ID}").respond(
+        429,
+        json=problem(429, "Too Many Requests", "Slow down."),
+        headers={"Retry-After": retry_after},
+    )
+    earliest = datetime.now(UTC)
+    with pytest.raises(RateLimitError) as caught:
+        sdk.get_site(sdk.client())
+    latest = datetime.now(UTC)
+    wait = caught.value.retry_after
+    assert wait is not None
+    message = str(caught.value)
+    assert message.startswith("get_evse_site: 429 Too Many Requests: Slow down.: ")
+    assert f"retry after {wait:.0f} s (at " in message
+    said = message.rpartition("(at ")[2].removesuffix(" UTC)")
+    # The moment the wait ends, in UTC: with the date when it is not today.
+    bounds = [moment + timedelta(seconds=wait) for moment in (earliest, latest)]
+    if ":" in said and "-" not in said:
+        moment = datetime.combine(bounds[0].date(), time.fromisoformat(said), UTC)
+        assert bounds[0].date() == earliest.date()
+    else:
+        moment = datetime.fromisoformat(said).replace(tzinfo=UTC)
+    assert bounds[0].replace(microsecond=0) <= moment <= bounds[1]
+    assert pickle.loads(pickle.dumps(caught.value)).args == caught.value.args  # noqa: S301
+
+
+def test_a_rate_limit_error_without_retry_after_says_so(sdk: Sdk, api: respx.MockRouter) -> None:
+    api.get(f"/evse_sites/{SITE_ID}").respond(429, json=problem(429, "Too Many Requests", "No."))
+    with pytest.raises(RateLimitError, match="the API did not say when to retry"):
+        sdk.get_site(sdk.client(max_retries=0))
+
+
 def test_parse_retry_after_reads_what_it_can_and_never_raises() -> None:
     assert parse_retry_after("9" * 400) == math.inf
     assert parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now=0) == pytest.approx(253402300799)
@@ -245,6 +284,45 @@ def test_rel_types_are_case_insensitive_and_space_separated(
 
     api.get("/evse_sites").mock(side_effect=answer)
     assert [s.id for s in sdk.list_sites(sdk.client())] == [site(1)["id"], site(2)["id"]]
+
+
+_NEXT = f"<{BASE_URL}/evse_sites?page_after={site(1)['id']}>"
+
+
+@pytest.mark.parametrize(
+    "links",
+    [
+        [f'{_NEXT}; rel="next", <about:blank>; rel="next"'],  # the last would win in httpx
+        [f'<about:blank>; rel="next", {_NEXT}; rel="next"'],
+        [f'{_NEXT}; rel="next"', '<about:blank>; rel="next"'],  # two Link headers
+        [f'{_NEXT}; rel="next", <?page_after=site2>; rel="NEXT last"'],
+        [f'{_NEXT}; rel=next; title="a, <x>; rel=next", <?page_after=site2>; rel="next"'],
+    ],
+)
+def test_two_different_next_links_are_a_pagination_error_not_a_shorter_list(
+    sdk: Sdk, api: respx.MockRouter, links: list[str]
+) -> None:
+    headers = [("Link", value) for value in links]
+    api.get("/evse_sites").respond(200, json=[site(1)], headers=headers)
+    with pytest.raises(PaginationError, match="2 different next-page links"):
+        sdk.list_sites(sdk.client())
+
+
+def test_the_same_next_link_twice_is_one_link(sdk: Sdk, api: respx.MockRouter) -> None:
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("page_after"):
+            return httpx.Response(200, json=[site(2)])
+        link = f'{_NEXT}; rel="next", {_NEXT}; rel=next; title="same, <about:blank>"'
+        return httpx.Response(200, json=[site(1)], headers={"Link": link})
+
+    api.get("/evse_sites").mock(side_effect=answer)
+    assert [s.id for s in sdk.list_sites(sdk.client())] == [site(1)["id"], site(2)["id"]]
+
+
+def test_two_previous_links_do_not_stop_a_forward_walk(sdk: Sdk, api: respx.MockRouter) -> None:
+    link = '<?page_before=site1>; rel="prev", <?page_before=site9>; rel="previous"'
+    api.get("/evse_sites").respond(200, json=[site(1)], headers={"Link": link})
+    assert [s.id for s in sdk.list_sites(sdk.client())] == [site(1)["id"]]
 
 
 def test_empty_pages_that_link_onwards_are_a_pagination_error(

@@ -18,7 +18,9 @@ CI runs the `ci` profile (a few hundred examples per property, derandomized);
 from __future__ import annotations
 
 import asyncio
+import gc
 import gzip
+import itertools
 import logging
 import os
 import pickle
@@ -35,10 +37,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evenergy import AsyncEvEnergy, ConfigurationError, EvEnergy, EvEnergyError
+from evenergy import APIConnectionError, AsyncEvEnergy, ConfigurationError, EvEnergy, EvEnergyError
 from evenergy import _base_client as base_client
-from evenergy._constants import DEFAULT_MAX_RESPONSE_BYTES, MAX_RETRY_DELAY_S
-from harness import ACCESS_TOKEN, BASE_URL, CLIENT_SECRET, SITE_ID, TOKEN_URL, site
+from evenergy._body import json_body
+from evenergy._constants import DEFAULT_MAX_RESPONSE_BYTES, MAX_RETRY_DELAY_S, RETRYABLE_STATUSES
+from harness import (
+    ACCESS_TOKEN,
+    BASE_URL,
+    CLIENT_SECRET,
+    SITE_ID,
+    TOKEN_URL,
+    credential_encodings,
+    encodings,
+    site,
+)
 
 CLIENT_ID = "hostile-test-client"
 MAX_RETRIES = 2
@@ -133,9 +145,19 @@ class World:
 
     def _token(self, status: int, headers: dict[bytes, bytes], body: bytes) -> httpx.Response:
         response = httpx.Response(status, headers=headers, content=body)
-        if response.is_success and self.fetched_token.strip().encode() in body:
-            self.handed_out = True  # conservative: the SDK may have taken it as its token
+        if response.is_success and self._hands_out_the_token(response):
+            self.handed_out = True  # the SDK may have taken it as its token
         return response
+
+    def _hands_out_the_token(self, response: httpx.Response) -> bool:
+        """Whether `response` is a token answer naming fetched_token as its access_token.
+
+        Not any answer whose bytes hold the token: a token of zeros is in every site id, and
+        those would count as leaks of a token the SDK was never given.
+        """
+        answer = json_body(response)
+        token = answer.get("access_token") if isinstance(answer, dict) else None
+        return isinstance(token, str) and token.strip() == self.fetched_token.strip()
 
 
 @st.composite
@@ -528,3 +550,239 @@ def test_any_environment_gives_a_client_or_a_configuration_error_and_no_clear_to
         client.close()
     else:
         asyncio.run(client.aclose())
+
+
+# Secrets echoed in every encoding they can travel in (issue 20, defect 4).
+
+
+@pytest.fixture
+def collected() -> None:
+    """Garbage of earlier tests collected: every Secret it holds counts as live (and is masked
+    in every text) until the cyclic garbage collector frees it, which a long session delays."""
+    gc.collect()
+
+
+@dataclass
+class EchoWorld(World):
+    """A World whose server echoes secrets encoded; every encoding of a secret is a secret.
+
+    The fetched token counts as handed out once the token endpoint sent it in any answer, a
+    refusal included: the SDK read it, so it must never show it.
+    """
+
+    def __repr__(self) -> str:
+        return "Echo" + super().__repr__()
+
+    @property
+    def secrets(self) -> list[str]:
+        raw = super().secrets
+        if self.credentials != "token":
+            raw += credential_encodings(CLIENT_ID, CLIENT_SECRET).values()
+        return [form for secret in raw for form in encodings(secret).values()]
+
+    def _token(self, status: int, headers: dict[bytes, bytes], body: bytes) -> httpx.Response:
+        response = super()._token(status, headers, body)
+        if self._hands_out_the_token(response):
+            self.handed_out = True  # as a token, whatever the status
+        return response
+
+
+@st.composite
+def echoing_worlds(draw: st.DrawFn) -> EchoWorld:
+    """Servers that echo the credentials, and the token they hand out, in any encoding, in any
+    place: bodies, headers, problem details, token answers, next links."""
+    fetched = draw(
+        st.from_regex(r"\Afetched-[A-Za-z0-9]{8,16}\Z")
+        | st.text(alphabet=st.characters(codec="utf-8"), min_size=8, max_size=16)
+        .map(lambda t: "tok/" + t.strip())
+        .filter(lambda t: len(t) >= 8)
+    )
+    raw_secrets = [ACCESS_TOKEN, CLIENT_SECRET, fetched]
+    echoes = st.tuples(st.sampled_from(raw_secrets), st.sampled_from(list(encodings("x")))).map(
+        lambda pair: encodings(pair[0])[pair[1]]
+    ) | st.sampled_from(list(credential_encodings(CLIENT_ID, CLIENT_SECRET).values()))
+    around = st.text(max_size=6)
+    echoed_text = st.tuples(around, echoes, around).map("".join)
+    next_links = echoed_text.map(
+        lambda text: f'<{BASE_URL}/evse_sites?page_after={text}>; rel="next"'
+    ) | echoes.map(lambda text: f"<{BASE_URL}/evse_sites?page_after=site{text}>; rel=next")
+    headers = st.fixed_dictionaries(
+        {},
+        optional={
+            "X-Echo": echoed_text,
+            "WWW-Authenticate": echoed_text.map(lambda text: f'Bearer error_description="{text}"'),
+            "Link": next_links,
+            "Content-Type": st.sampled_from(["application/json", "application/problem+json"]),
+            "Retry-After": st.sampled_from(["0", "1"]),
+        },
+    ).map(lambda h: {k.encode(): v.encode("utf-8", "surrogatepass") for k, v in h.items()})
+    bodies = st.one_of(
+        st.fixed_dictionaries({"title": echoed_text, "detail": echoed_text}),
+        st.fixed_dictionaries(
+            {"error": echoed_text, "error_description": echoed_text},
+            optional={"access_token": st.just(fetched) | echoed_text, "expires_in": st.just(0)},
+        ),
+        st.lists(st.builds(lambda text: site(1, id=text), echoed_text), max_size=2),
+        st.fixed_dictionaries({"access_token": st.just(fetched), "expires_in": st.just(3600)}),
+        echoed_text,
+    ).map(lambda body: _json(body).encode()) | echoed_text.map(lambda t: t.encode("utf-8"))
+    statuses = st.sampled_from([200, 200, 400, 401, 403, 404, 429, 500, 502, 503])
+    answers = st.tuples(statuses, headers, bodies)
+    return EchoWorld(
+        fetched_token=fetched,
+        api_script=draw(st.lists(answers, max_size=6)),
+        token_script=draw(st.lists(answers, max_size=3)),
+        credentials=draw(st.sampled_from(["token", "client_credentials"])),
+    )
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@given(world=echoing_worlds(), call_number=st.integers(0, 3))
+@settings(
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ]
+)
+def test_secrets_echoed_in_any_encoding_never_leak(
+    kind: str, world: EchoWorld, call_number: int, records: Records, collected: None
+) -> None:
+    play(kind, world, call_number, records)
+
+
+# Calls of sibling clients (with_options) with different options (issue 20, defect 5).
+
+sibling_options = st.fixed_dictionaries(
+    {},
+    optional={
+        "timeout": st.sampled_from([0.5, 5.0, 30.0]),
+        "max_retries": st.integers(0, 3),
+        "max_retry_after": st.sampled_from([0.0, 1.0, 60.0]),
+    },
+)
+sibling_plans = st.lists(st.tuples(sibling_options, st.integers(0, 3)), min_size=1, max_size=4)
+# A token endpoint that fails as a timeout or spent retries do, so that calls wait on a fetch
+# that fails for the fetching call's bounds.
+bounded_failures: st.SearchStrategy[Any] = transport_failures | st.sampled_from(
+    [(503, {}, b""), (429, {}, b"")]
+)
+
+
+@st.composite
+def sibling_worlds(draw: st.DrawFn) -> World:
+    """Any World; often one with client credentials whose token endpoint fails for a while."""
+    world = draw(worlds())
+    if draw(st.booleans()):
+        world.credentials = "client_credentials"
+        world.token_script = draw(st.lists(bounded_failures, min_size=1, max_size=4))
+    return world
+
+
+def _bounds(changes: dict[str, Any]) -> tuple[Any, ...]:
+    """A sibling's timeout, max_retries and max_retry_after: its changes to the family's."""
+    family = {"timeout": None, "max_retries": MAX_RETRIES, "max_retry_after": 60.0}
+    return tuple({**family, **changes}.values())
+
+
+def _own_errors_only(plan: list[tuple[dict[str, Any], int]], outcomes: list[Any]) -> None:
+    """Siblings with other bounds never share a failure that other bounds might have avoided."""
+    for i, j in itertools.combinations(range(len(plan)), 2):
+        shared = outcomes[i]
+        if not isinstance(shared, EvEnergyError) or shared is not outcomes[j]:
+            continue
+        if _bounds(plan[i][0]) != _bounds(plan[j][0]):
+            assert not isinstance(shared, APIConnectionError), "a sibling's timeout, shared"
+            status = getattr(shared, "status_code", None)
+            assert status not in RETRYABLE_STATUSES, "a sibling's spent retries, shared"
+
+
+def _family_options(world: World) -> dict[str, Any]:
+    """The options of the client whose siblings make the calls."""
+    credentials: dict[str, Any] = (
+        {"access_token": ACCESS_TOKEN}
+        if world.credentials == "token"
+        else {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "token_url": TOKEN_URL}
+    )
+    return {"base_url": BASE_URL, "max_retries": MAX_RETRIES, **credentials}
+
+
+def play_siblings(
+    kind: str, world: World, plan: list[tuple[dict[str, Any], int]], records: Records
+) -> None:
+    """Make the calls of `plan`, each on a sibling of one client, and check every promise.
+
+    The blocking client makes them in turn, and each call's retries and waits stay within its
+    own sibling's bounds; the async client makes them at once (a wait hands control over), so
+    calls wait on each other's token fetches, and none fails for a sibling's bounds.
+    """
+    waits: list[float] = []
+
+    async def no_async_sleep(delay: float) -> None:
+        waits.append(delay)
+        await asyncio.sleep(0)  # the other calls run meanwhile
+
+    # Each scripted answer, then one API request and one token fetch per call.
+    budget = len(world.token_script) + 2 * (len(world.api_script) + len(plan))
+    options = _family_options(world)
+    records.lines.clear()
+    transport = httpx.MockTransport(world.handle)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(base_client, "_sleep", waits.append)
+        patch.setattr(base_client, "_async_sleep", no_async_sleep)
+        if kind == "sync":
+            family: EvEnergy | AsyncEvEnergy = EvEnergy(
+                http_client=httpx.Client(transport=transport), **options
+            )
+            for changes, call_number in plan:
+                waits.clear()
+                sent_before = len(world.requests)
+                try:
+                    _calls(family.with_options(**changes))[call_number]()
+                except EvEnergyError as error:
+                    _assert_clean_error(world, error)
+                longest_wait = max(MAX_RETRY_DELAY_S, changes.get("max_retry_after", 60.0))
+                assert all(0 <= wait <= longest_wait for wait in waits), "a sibling's wait"
+                if call_number < 2:  # one request: a token fetch and a send, twice at most
+                    own_retries = changes.get("max_retries", MAX_RETRIES)
+                    assert len(waits) <= 4 * own_retries, "more retries than the call's own"
+                    assert len(world.requests) - sent_before <= 4 * (own_retries + 1)
+        else:
+            family = AsyncEvEnergy(http_client=httpx.AsyncClient(transport=transport), **options)
+            calls = [_calls(family.with_options(**c))[n]() for c, n in plan]
+
+            async def checked(call: Any) -> Any:
+                try:
+                    return await call
+                except EvEnergyError as error:  # checked against the secrets known by now
+                    _assert_clean_error(world, error)
+                    return error
+
+            async def at_once() -> list[Any]:
+                return await asyncio.gather(*map(checked, calls))
+
+            _own_errors_only(plan, asyncio.run(at_once()))
+        _assert_no_secret(world, repr(family), "the client's repr")
+    for line in records.lines:
+        _assert_no_secret(world, line, f"the log line {line[:80]!r}")
+    _assert_origins(world)
+    assert len(world.requests) <= budget, "more requests than the server's answers allow"
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@given(world=sibling_worlds(), plan=sibling_plans)
+@settings(
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+    ]
+)
+def test_sibling_clients_keep_their_own_bounds_and_every_promise(
+    kind: str,
+    world: World,
+    plan: list[tuple[dict[str, Any], int]],
+    records: Records,
+    collected: None,
+) -> None:
+    play_siblings(kind, world, plan, records)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import logging
+import os
 import pickle
+import subprocess
+import sys
+import textwrap
 
 import httpx
 import pytest
 import respx
 
-from evenergy import AuthenticationError, PaginationError
+from evenergy import AuthenticationError, ConfigurationError, EvEnergy, PaginationError
 from evenergy._secret import Secret
 from harness import (
     ACCESS_TOKEN,
@@ -118,3 +123,109 @@ def test_a_next_link_whose_cursor_echoes_the_token_does_not_leak_it(
     for error in (caught.value, caught.value.__cause__, caught.value.__context__):
         if error is not None:
             assert_no_secret(str(error) + repr(error) + repr(error.args))
+
+
+# Logging is set up when a client is made, never on import.
+
+_LOGGER_STATE = """
+import json, logging, sys
+
+def state():
+    return {
+        name: [logger.level, len(logger.filters), len(logger.handlers), logger.propagate]
+        for name, logger in logging.root.manager.loggerDict.items()
+        if isinstance(logger, logging.Logger)
+    }
+"""
+
+
+def _run(script: str, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("EVENERGY_")}
+    return subprocess.run(
+        [sys.executable, "-c", _LOGGER_STATE + textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**environment, **env},
+        timeout=120,
+    )
+
+
+def test_importing_the_sdk_changes_no_logger_and_holds_no_secret() -> None:
+    result = _run(
+        """
+        import httpx, httpcore, httpcore._sync.http11  # their loggers exist before the SDK's
+        before = state()
+        import evenergy, evenergy.testing
+        from evenergy import _secret
+        after = state()
+        untouched = [0, 0, 0, True]  # what a logger made on import must look like
+        changed = {n: s for n, s in after.items() if before.get(n, untouched) != s}
+        print(json.dumps({"changed": changed, "live": len(_secret._LIVE)}))
+        evenergy.EvEnergy(access_token="tok-live-4f1c2a9e8b7d6c5a")
+        print(json.dumps({"httpx filters": len(logging.getLogger("httpx").filters)}))
+        """,
+        EVENERGY_LOG="debug",
+    )
+    assert result.returncode == 0, result.stderr
+    on_import, after_a_client = map(json.loads, result.stdout.splitlines())
+    assert on_import == {"changed": {}, "live": 0}
+    assert after_a_client == {"httpx filters": 1}  # and that is when it is installed
+
+
+@pytest.mark.parametrize(
+    "name", ["hpack.hpack", "hpack.table", "httpcore.http2", "httpcore.http11", "h11", "httpx"]
+)
+def test_every_logger_under_httpx_masks_secrets(
+    sdk: Sdk, caplog: pytest.LogCaptureFixture, name: str
+) -> None:
+    sdk.client()
+    caplog.set_level(logging.DEBUG, logger=name)
+    logging.getLogger(name).debug("Decoded header: (b'x-echo', %r)", ACCESS_TOKEN.encode())
+    assert "Decoded header" in caplog.text
+    assert ACCESS_TOKEN not in caplog.text
+
+
+_LOGGED_CALLS = """
+import httpx, evenergy
+answers = [httpx.Response(503, headers={"Retry-After": "0"}), httpx.Response(200, json=[])]
+tokens = [httpx.Response(200, json={"access_token": "fetched-tok-7d3e9a1b2c4f"})]
+def handle(request):
+    return (tokens if request.url.path.endswith("/token/") else answers).pop(0)
+client = evenergy.EvEnergy(
+    client_id="app", client_secret="cs-9b8a7c6d5e4f3a2b1c0d", token_url="https://auth.test/o/token/",
+    base_url="https://api.test/v2", http_client=httpx.Client(transport=httpx.MockTransport(handle)),
+)
+print(list(client.cpms_providers.list()))
+"""
+
+
+@pytest.mark.parametrize("level", ["debug", "DEBUG", "info"])
+def test_evenergy_log_shows_requests_retries_and_waits_on_stderr(level: str) -> None:
+    result = _run(_LOGGED_CALLS, EVENERGY_LOG=level)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "[]\n"
+    lines = result.stderr.splitlines()
+    retries = [line for line in lines if "INFO" in line and "retrying GET" in line]
+    assert len(retries) == 1
+    assert "503 Service Unavailable" in retries[0]
+    assert "in 0.00 s" in retries[0]  # the wait
+    requests = [line for line in lines if "DEBUG" in line and " -> " in line]
+    if level == "info":
+        assert requests == []
+    else:
+        assert [r.split(" -> ")[1].split()[0] for r in requests] == ["200", "503", "200"]
+    for secret in (CLIENT_SECRET, FETCHED_TOKEN):
+        assert secret not in result.stderr
+
+
+def test_without_evenergy_log_the_sdk_writes_nothing() -> None:
+    result = _run(_LOGGED_CALLS)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+def test_a_bad_evenergy_log_is_a_configuration_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVENERGY_LOG", "verbose")
+    with pytest.raises(ConfigurationError, match="EVENERGY_LOG must be info or debug"):
+        EvEnergy(access_token=ACCESS_TOKEN)

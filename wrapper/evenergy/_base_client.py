@@ -429,7 +429,7 @@ class SyncTransport:
     def send(self, operation: str, args: RequestArgs) -> httpx.Response:
         """Send one operation's request until it succeeds or may not be retried."""
         try:
-            grant = self.tokens.grant(None, self._fetch_token)
+            grant = self.tokens.grant(None, self._fetch_token, self.core.settings)
             request = self.core.build(self.http, operation, args, grant)
             stale: Secret | None = None
             response = self._exchange(operation, request)
@@ -437,7 +437,7 @@ class SyncTransport:
                 if not self.core.needs_new_token(response, grant, stale):
                     raise status_error(response, operation)
                 stale = grant.token
-                grant = self.tokens.grant(stale, self._fetch_token)
+                grant = self.tokens.grant(stale, self._fetch_token, self.core.settings)
                 self.core.authorize(request, grant)
                 response = self._exchange(operation, request)
             return response
@@ -535,7 +535,7 @@ class AsyncTransport:
         """Send one operation's request until it succeeds or may not be retried."""
         try:
             self._loop.check()
-            grant = await self.tokens.grant(None, self._fetch_token)
+            grant = await self.tokens.grant(None, self._fetch_token, self.core.settings)
             request = self.core.build(self.http, operation, args, grant)
             stale: Secret | None = None
             response = await self._exchange(operation, request)
@@ -543,7 +543,7 @@ class AsyncTransport:
                 if not self.core.needs_new_token(response, grant, stale):
                     raise status_error(response, operation)
                 stale = grant.token
-                grant = await self.tokens.grant(stale, self._fetch_token)
+                grant = await self.tokens.grant(stale, self._fetch_token, self.core.settings)
                 self.core.authorize(request, grant)
                 response = await self._exchange(operation, request)
             return response

@@ -17,6 +17,7 @@ from ._constants import (
     DEFAULT_MAX_RETRIES,
     DEFAULT_MAX_RETRY_AFTER_S,
 )
+from ._logging import prepare as prepare_logging
 from ._rate_limit import RateLimit
 from ._resources import AsyncResources, SyncResources
 from ._version import API_VERSION
@@ -97,8 +98,9 @@ class EvEnergy(_ClientBase, SyncResources):
     - `sleep`: how the client waits between retries, time.sleep by default; a test can pass
       `waits.append` to record each wait (in seconds) instead of sleeping. `with_options` keeps it.
 
-    The environment is read here, when the client is built. Bad settings raise TypeError or
-    ConfigurationError (a ValueError) before any request.
+    The environment is read here, when the client is built (EVENERGY_LOG=info or debug too: it
+    turns on the SDK's logger on stderr). Bad settings raise TypeError or ConfigurationError (a
+    ValueError) before any request.
     """
 
     _transport: SyncTransport
@@ -120,6 +122,7 @@ class EvEnergy(_ClientBase, SyncResources):
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], object] | None = None,
     ) -> None:
+        prepare_logging()
         self._settings = resolve(
             access_token=access_token, client_id=client_id, client_secret=client_secret,
             token_url=token_url, base_url=base_url, user=user, api_version=api_version,
@@ -171,6 +174,7 @@ class AsyncEvEnergy(_ClientBase, AsyncResources):
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[object]] | None = None,
     ) -> None:
+        prepare_logging()
         self._settings = resolve(
             access_token=access_token, client_id=client_id, client_secret=client_secret,
             token_url=token_url, base_url=base_url, user=user, api_version=api_version,

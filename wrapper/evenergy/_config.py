@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, TypedDict
@@ -81,17 +82,44 @@ def _credentials(
     )
 
 
+_HIDDEN = "..."
+
+
+def _shown(text: str) -> str:
+    """A URL as an error may quote it: userinfo, query and fragment replaced by "...".
+
+    Credentials may hide in those parts. Plain string work, so that it holds for a URL that
+    cannot be parsed.
+    """
+    scheme, slashes, rest = text.partition("//")
+    if not slashes:
+        scheme, rest = "", text
+    userinfo, at, host_and_more = rest.rpartition("@")
+    if at and "/" not in userinfo:  # a password may hold "?" or "#": hidden first
+        rest = _HIDDEN + "@" + host_and_more
+    rest, query, _ = rest.partition("?")
+    rest, fragment, _ = rest.partition("#")
+    shown = scheme + slashes + rest
+    return shown + ("?" + _HIDDEN if query else "") + ("#" + _HIDDEN if fragment else "")
+
+
 def _url(value: object, name: str) -> str:
     """An absolute http(s) URL with no query, fragment or credentials."""
     text = check_text(name, value)
+    shown = _shown(text)
     try:
         url = httpx.URL(text)
     except httpx.InvalidURL as error:
-        raise ConfigurationError(f"{name} is not a valid URL: {text!r} ({error})") from None
+        # httpx's reason may quote the URL or a part of it: it is given only when it quotes no
+        # more than the URL as shown.
+        reason = str(error)
+        parts = set(re.findall(r"'([^']*)'", reason)) | set(re.findall(r'"([^"]*)"', reason))
+        said = f" ({reason})" if all(part in shown for part in parts) else ""
+        raise ConfigurationError(f"{name} is not a valid URL: {shown!r}{said}") from None
     if url.scheme not in ("http", "https") or not url.host:
-        raise ConfigurationError(f"{name} must be an absolute http(s) URL, got {text!r}")
+        raise ConfigurationError(f"{name} must be an absolute http(s) URL, got {shown!r}")
     if url.query or url.fragment or "?" in text or "#" in text:
-        raise ConfigurationError(f"{name} must not have a query or a fragment, got {text!r}")
+        raise ConfigurationError(f"{name} must not have a query or a fragment, got {shown!r}")
     if url.userinfo:
         raise ConfigurationError(f"{name} must not carry credentials: pass them as arguments")
     return text

@@ -37,6 +37,9 @@ MAX_PAGE_SIZE: Final = 100  # the API's limit; also the default, to spend the ho
 TOKEN_REFRESH_MARGIN_S: Final = 60.0
 DEFAULT_TOKEN_LIFETIME_S: Final = 36000.0  # what the API grants when a token response omits it
 MAX_TOKEN_LIFETIME_S: Final = 86400.0  # a longer expires_in is cached for a day, then renewed
+# A fetched token is used for at least this long, whatever its expires_in (0, negative, tiny):
+# a client and its with_options siblings fetch at most one token a second.
+MIN_TOKEN_FETCH_INTERVAL_S: Final = 1.0
 
 MAX_ID_LENGTH: Final = 1000  # ids and cursors are about 30 characters; longer is not an id
 MAX_HEADER_NUMBER: Final = 10**12  # a rate-limit count beyond this is not believed
@@ -51,3 +54,4 @@ ENV_CLIENT_SECRET: Final = "EVENERGY_CLIENT_SECRET"  # noqa: S105 - a variable n
 ENV_BASE_URL: Final = "EVENERGY_BASE_URL"
 ENV_TOKEN_URL: Final = "EVENERGY_TOKEN_URL"  # noqa: S105 - a variable name
 ENV_USER: Final = "EVENERGY_USER"
+ENV_LOG: Final = "EVENERGY_LOG"  # info or debug: the SDK's logger on stderr, at that level

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import time
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -141,13 +143,35 @@ class NotAcceptableError(APIStatusError):
 
 
 class RateLimitError(APIStatusError):
-    """429: the hourly budget is spent; `retry_after` is the wait in seconds, when the API said."""
+    """429: the hourly budget is spent; `retry_after` is the wait in seconds, when the API said.
+
+    Its message says when to retry: "... retry after 3600 s (at 14:05:00 UTC)".
+    """
 
     def __init__(
         self, message: str, *, response: httpx.Response, problem: ProblemDetails | None
     ) -> None:
+        retry_after = parse_retry_after(response.headers.get("Retry-After"))
+        message = f"{message}: {_when_to_retry(retry_after)}"
         super().__init__(message, response=response, problem=problem)
-        self.retry_after: float | None = parse_retry_after(response.headers.get("Retry-After"))
+        self.retry_after: float | None = retry_after
+
+
+_LONGEST_SHOWN_WAIT_S = 10 * 365 * 86400.0  # a moment further away is not worth a date
+
+
+def _when_to_retry(retry_after: float | None) -> str:
+    """When to retry, as a 429's Retry-After says: a wait in seconds and the UTC time it ends."""
+    if retry_after is None:
+        return "the API did not say when to retry (its budget is per rolling hour)"
+    seconds = f"{retry_after:.0f}" if retry_after >= 10 else f"{retry_after:g}"
+    if retry_after > _LONGEST_SHOWN_WAIT_S:
+        return f"the API asks to wait {seconds} s before retrying"
+    now = time.time()
+    moment = datetime.fromtimestamp(now + retry_after, UTC)
+    same_day = moment.date() == datetime.fromtimestamp(now, UTC).date()
+    at = f"{moment:%H:%M:%S}" if same_day else f"{moment:%Y-%m-%d %H:%M:%S}"
+    return f"retry after {seconds} s (at {at} UTC)"
 
 
 class InternalServerError(APIStatusError):

@@ -8,6 +8,7 @@ link to another origin.
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
@@ -47,27 +48,50 @@ class Page(Generic[T]):
         return self.next_cursor is not None
 
 
-def _rels(link: dict[str, str]) -> set[str]:
-    """A link's relation types: RFC 8288 makes them space-separated and case-insensitive."""
-    return set(link.get("rel", "").lower().split())
+# One link of a Link header (RFC 8288): `<target>` and its parameters, where a quoted value may
+# hold "," or ";".
+_QUOTED = r'"(?:[^"\\]|\\.)*"'
+_PARAM = re.compile(rf"\s*;\s*([^\s;,=]+)\s*(?:=\s*({_QUOTED}|[^\s;,\"]*))?")
+_LINK = re.compile(rf"<([^>]*)>((?:{_PARAM.pattern})*)")
 
 
-def _link_target(links: dict[str | None, dict[str, str]], rel: str) -> str | None:
+def _link_targets(headers: httpx.Headers, rel: str) -> list[str]:
+    """The target of every link whose relation types include `rel` (or an alias of it).
+
+    httpx's `Response.links` keys links by their rel, so of two "next" links it keeps the last:
+    every Link header is parsed here instead, and nothing is lost.
+    """
     aliases = _REL_ALIASES[rel]
-    for link in links.values():
-        if aliases & _rels(link):
-            return link.get("url")
-    return None
+    targets = []
+    for value in headers.get_list("link"):
+        for link in _LINK.finditer(value):
+            params: dict[str, str] = {}
+            for name, param in _PARAM.findall(link.group(2)):
+                params.setdefault(name.lower(), param)  # RFC 8288: a repeated rel is ignored
+            rels = re.sub(r"\\(.)", r"\1", params.get("rel", "").strip('"'))
+            # Relation types are space-separated and case-insensitive.
+            if aliases & set(rels.lower().split()):
+                targets.append(link.group(1).strip())
+    return targets
 
 
-def link_cursor(links: dict[str | None, dict[str, str]], rel: str, *, followed: bool) -> str | None:
+def link_cursor(headers: httpx.Headers, rel: str, *, followed: bool) -> str | None:
     """Return the cursor of the `rel` ("next" or "previous") link, or None if there is no page.
 
-    `links` is a response's `links`, parsed once by the caller. A link that points to a page but
-    carries no readable cursor raises PaginationError when the walk follows that link
-    (`followed`), and counts as no page otherwise.
+    A link that points to a page but carries no readable cursor, or two links that disagree on
+    the page, raise PaginationError when the walk follows that link (`followed`), and count as
+    no page otherwise.
     """
-    target = _link_target(links, rel)
+    targets = list(dict.fromkeys(_link_targets(headers, rel)))  # the same link twice is one
+    if len(targets) > 1:
+        if not followed:
+            return None
+        shown = ", ".join(repr(excerpt(target, 100)) for target in targets[:3])
+        raise PaginationError(
+            f"the API sent {len(targets)} different {rel}-page links ({shown}): which page comes "
+            "next is unknown, so the walk stops rather than skip items"
+        )
+    target = targets[0] if targets else None
     if not target or target == _NO_PAGE:
         return None
     param = _CURSOR_PARAMS[rel]
@@ -87,11 +111,10 @@ def link_cursor(links: dict[str | None, dict[str, str]], rel: str, *, followed: 
 
 def page_of(items: list[T], response: httpx.Response, *, backward: bool = False) -> Page[T]:
     """Build the page that `response` delivered `items` in, for a walk in that direction."""
-    links = response.links  # a property that parses the header on every access
     return Page(
         items=items,
-        next_cursor=link_cursor(links, "next", followed=not backward),
-        previous_cursor=link_cursor(links, "previous", followed=backward),
+        next_cursor=link_cursor(response.headers, "next", followed=not backward),
+        previous_cursor=link_cursor(response.headers, "previous", followed=backward),
         rate_limit=RateLimit.from_headers(response.headers),
         headers=response.headers,
     )
