@@ -286,12 +286,18 @@ def install_wheel_for_tests(
     session.install(*constraints, *packages, "--reinstall-package", "evenergy", str(wheel))
 
 
+def pytest_args(session: nox.Session, default: str) -> list[str]:
+    """pytest's arguments: `default` and the session's, or only theirs when they name tests."""
+    named = any(arg.startswith("tests/") for arg in session.posargs)
+    return [*([] if named else [default]), *session.posargs]
+
+
 @nox.session(python=PYTHONS)
 def unit(session: nox.Session) -> None:
     """The unit suite against the built wheel (not the source tree), on each supported Python."""
     with tempfile.TemporaryDirectory() as scratch:
         install_wheel_for_tests(session, Path(scratch), CONSTRAINTS)
-    session.run("pytest", "tests/unit", *session.posargs)
+    session.run("pytest", *pytest_args(session, "tests/unit"))
 
 
 @nox.session(python=PYTHONS[0])
@@ -312,14 +318,14 @@ def unit_lowest(session: nox.Session) -> None:
         constraints.write_text("\n".join(pins + others) + "\n")
         install_wheel_for_tests(session, Path(scratch), ("-c", str(constraints)))
     session.log("lowest direct dependencies: " + ", ".join(pins))
-    session.run("pytest", "tests/unit", *session.posargs)
+    session.run("pytest", *pytest_args(session, "tests/unit"))
 
 
 @nox.session
 def integration(session: nox.Session) -> None:
     """Integration tests: the Prism mock (started by the tests), real sockets, the CLI."""
     install_group(session, "test", project=True)
-    session.run("pytest", "tests/integration", *session.posargs)
+    session.run("pytest", *pytest_args(session, "tests/integration"))
 
 
 @nox.session

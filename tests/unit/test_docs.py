@@ -1,0 +1,191 @@
+"""The documents run as pasted: every Python and shell example of README.md and CONTRIBUTING.md.
+
+Python examples run as one block against the in-process fake; a block that starts with
+`# test_<name>.py` is a pytest file, run by pytest (and shown to fail against a broken fake).
+Shell blocks run as one bash script against a served fake, unless they start with NOT_RUN.
+mypy --strict checks the Python examples through their copies in tests/doc_examples/, which
+scripts/docs_sync.py keeps current (checked here).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import docs_sync
+import pytest
+import respx
+
+from evenergy.testing import FakeEvEnergyAPI, make_site, serve
+
+ROOT = docs_sync.ROOT
+README = docs_sync.README
+NOT_RUN = "# Not run by the tests: "
+PYTEST_FILE = re.compile(r"\A# (test_\w+\.py)\n")
+README_SITE = "site01JX2SZ0WAFTDYVYY0JRAYREY7"
+BASH = shutil.which("bash") or "/bin/bash"
+BIN = str(Path(sys.executable).parent)  # python and the evenergy command of this environment
+
+
+def _examples(language: str) -> list[tuple[str, str]]:
+    """(id, code) of each block in `language` of both documents."""
+    return [
+        (f"{document.stem}-{number}", code)
+        for document in docs_sync.DOCUMENTS
+        for number, code in enumerate(docs_sync.blocks(document, language), start=1)
+    ]
+
+
+PYTHON = [(name, code) for name, code in _examples("python") if not PYTEST_FILE.match(code)]
+PYTEST_FILES = [code for _, code in _examples("python") if PYTEST_FILE.match(code)]
+SHELL = [(name, code) for name, code in _examples("sh") if not code.startswith(NOT_RUN)]
+
+
+def _prose(text: str) -> str:
+    return docs_sync.FENCE.sub("", text)
+
+
+def test_the_copies_and_the_field_reference_are_current() -> None:
+    assert docs_sync.stale() == []
+
+
+def test_every_block_says_its_language() -> None:
+    for document in docs_sync.DOCUMENTS:
+        languages = {lang for lang, _ in docs_sync.FENCE.findall(document.read_text())}
+        assert languages <= {"python", "sh", "text", "toml"}, document.name
+
+
+def test_few_shell_blocks_are_left_out() -> None:
+    left_out = [code for _, code in _examples("sh") if code.startswith(NOT_RUN)]
+    assert len(left_out) <= 3
+    assert len(SHELL) >= 3
+
+
+def test_the_readme_is_short_and_starts_with_a_first_call() -> None:
+    text = README.read_text()
+    before_the_first_example = text[: text.index("```python")]
+    assert len(_prose(before_the_first_example).split()) <= 150
+    assert len(_prose(text).split()) <= 2800
+
+
+def test_the_readme_has_no_relative_links() -> None:
+    """It is the package index's page too, where a relative link leads nowhere."""
+    targets = re.findall(r"\]\(([^)]+)\)", README.read_text())
+    assert targets
+    assert all(target.startswith("https://") for target in targets), targets
+
+
+@pytest.mark.parametrize(("name", "code"), PYTHON, ids=[name for name, _ in PYTHON])
+def test_python_example_runs(name: str, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVENERGY_ACCESS_TOKEN", "docs-example-token")
+    for variable in ("EVENERGY_BASE_URL", "EVENERGY_TOKEN_URL", "EVENERGY_LOG"):
+        monkeypatch.delenv(variable, raising=False)
+    fake = FakeEvEnergyAPI(sites=[make_site(id=README_SITE), make_site()], access_token=None)
+    with respx.mock(assert_all_called=False) as router:
+        router.route(host="api.ev.energy").mock(side_effect=fake.handle)
+        exec(compile(code, name, "exec"), {"__name__": "__main__"})  # noqa: S102
+    assert fake.requests, "the example talked to the API"
+
+
+BROKEN_FAKE = '''
+import httpx
+import pytest
+
+from evenergy.testing import FakeEvEnergyAPI
+
+
+@pytest.fixture(autouse=True)
+def broken(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fake that answers every request with 503."""
+    monkeypatch.setattr(FakeEvEnergyAPI, "handle", lambda self, request: httpx.Response(503))
+'''
+
+
+def _run_pytest_file(folder: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """Run `code` as the test file it names, with the pytest settings README.md shows."""
+    match = PYTEST_FILE.match(code)
+    assert match
+    (folder / match.group(1)).write_text(code)
+    (folder / "pyproject.toml").write_text(docs_sync.blocks(README, "toml")[0])
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-W", "error", "-p", "no:cacheprovider", str(folder)],
+        cwd=folder, capture_output=True, text=True, timeout=100, check=False,
+    )  # fmt: skip
+
+
+def test_there_is_a_pytest_example() -> None:
+    assert len(PYTEST_FILES) == 1
+
+
+@pytest.mark.parametrize("code", PYTEST_FILES)
+def test_the_pytest_example_passes(code: str, tmp_path: Path) -> None:
+    result = _run_pytest_file(tmp_path, code)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert " passed" in result.stdout
+    assert "warning" not in result.stdout.lower()
+
+
+@pytest.mark.parametrize("code", PYTEST_FILES)
+def test_the_pytest_example_fails_against_a_broken_fake(code: str, tmp_path: Path) -> None:
+    (tmp_path / "conftest.py").write_text(BROKEN_FAKE)
+    result = _run_pytest_file(tmp_path, code)
+    tests = len(re.findall(r"^(?:async )?def test_", code, flags=re.MULTILINE))
+    assert re.search(rf"\b{tests} failed\b", result.stdout), result.stdout + result.stderr
+    assert " passed" not in result.stdout
+
+
+@pytest.fixture
+def served_fake_environment() -> Iterator[dict[str, str]]:
+    """The environment of a shell that loaded a served fake's EVENERGY_* settings."""
+    fake = FakeEvEnergyAPI(sites=[make_site(id=README_SITE), *(make_site() for _ in range(120))])
+    with serve(fake) as server:
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("EVENERGY_")}
+        yield {**clean, **server.environment(), "PATH": BIN + os.pathsep + os.environ["PATH"]}
+
+
+def _bash(script: str, folder: Path, environment: dict[str, str]) -> tuple[int, str, str]:
+    """Run `script` as if pasted into bash (stopping at the first failure), then end what it
+    left running in the background (the served fake of "A first call")."""
+    process = subprocess.Popen(
+        [BASH, "-e", "-o", "pipefail", "-c", script], cwd=folder, env=environment,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        stdout, stderr = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        return -1, stdout, "timed out after 60 s\n" + stderr
+    with contextlib.suppress(ProcessLookupError):  # it ended, and nothing it started lives
+        os.killpg(process.pid, signal.SIGTERM)
+    return process.returncode, stdout, stderr
+
+
+@pytest.mark.parametrize(("name", "script"), SHELL, ids=[name for name, _ in SHELL])
+def test_shell_example_runs(
+    name: str, script: str, tmp_path: Path, served_fake_environment: dict[str, str]
+) -> None:
+    status, stdout, stderr = _bash(script, tmp_path, served_fake_environment)
+    assert status == 0, f"{name}:\n{stdout[-2000:]}\n{stderr}"
+    assert "Traceback" not in stderr
+
+
+def test_the_first_call_works_as_pasted(
+    tmp_path: Path, served_fake_environment: dict[str, str]
+) -> None:
+    """The serve snippet, then the first Python example, in the same shell: 250 sites."""
+    start = next(code for _, code in SHELL if "--env-file" in code)
+    first_call = docs_sync.blocks(README, "python")[0]
+    script = f"{start}\npython - <<'EOF'\n{first_call}EOF\n"
+    environment = {k: v for k, v in served_fake_environment.items() if k.startswith("EVENERGY_")}
+    clean = {k: v for k, v in served_fake_environment.items() if k not in environment}
+    status, stdout, stderr = _bash(script, tmp_path, clean)
+    assert status == 0, stderr
+    assert len(stdout.splitlines()) == 250
