@@ -42,8 +42,10 @@ def test_bad_settings_are_refused(
         client_class(**options)
 
 
-def test_a_configuration_error_is_a_value_error() -> None:
-    assert issubclass(ConfigurationError, ValueError)
+def test_a_bad_setting_can_be_caught_as_a_value_error(client_class: type) -> None:
+    with pytest.raises(ValueError, match="max_retries") as caught:
+        client_class(access_token="t", max_retries=-1)
+    assert type(caught.value) is ConfigurationError
 
 
 def test_the_environment_is_read_when_the_client_is_built(

@@ -12,9 +12,11 @@ from evenergy import (
     AuthenticationError,
     ConfigurationError,
     EvEnergy,
+    InternalServerError,
     NotFoundError,
     Page,
     RateLimit,
+    RateLimitError,
     RawResponse,
 )
 from harness import (
@@ -99,18 +101,19 @@ def test_with_options_checks_what_it_is_given(
         sdk.client().with_options(**changes)
 
 
-def test_with_options_takes_every_option_it_documents() -> None:
-    from evenergy._config import OptionOverrides, override, resolve
-
-    changes: OptionOverrides = {
-        "timeout": 7, "max_retries": 0, "user": "user01HN2NJ9NMRZBXT1H6FT9N7735",
-        "max_retry_after": 5,
-    }  # fmt: skip
-    assert changes.keys() == OptionOverrides.__annotations__.keys()
-    settings = override(resolve(access_token="a-ready-token"), changes)
-    assert settings.timeout == httpx.Timeout(7)
-    assert (settings.max_retries, settings.max_retry_after) == (0, 5.0)
-    assert settings.user == "user01HN2NJ9NMRZBXT1H6FT9N7735"
+def test_with_options_caps_the_retry_after_wait(
+    sdk: Sdk, api: respx.MockRouter, sleeps: list[float]
+) -> None:
+    route = api.get(f"/evse_sites/{SITE_ID}")
+    limited = httpx.Response(429, headers={"Retry-After": "10"})
+    route.side_effect = [limited, httpx.Response(200, json=site(1))]
+    client = sdk.client()
+    with pytest.raises(RateLimitError):
+        sdk.get_site(client.with_options(max_retry_after=5))  # 10 s is more than it will wait
+    assert (sleeps, route.call_count) == ([], 1)
+    route.side_effect = [limited, httpx.Response(200, json=site(1))]
+    assert sdk.get_site(client).id == site(1)["id"]  # the client itself waits up to 60 s
+    assert sleeps == [10]
 
 
 def test_raw_get_gives_status_headers_and_the_parsed_model(sdk: Sdk, api: respx.MockRouter) -> None:
@@ -178,15 +181,21 @@ def test_an_empty_token_url_in_the_environment_is_an_error(
         EvEnergy(client_id="app", client_secret=CLIENT_SECRET)
 
 
-def test_help_shows_every_option_with_its_default() -> None:
-    import pydoc
-
-    plain = getattr(pydoc, "plaintext")  # noqa: B009 - not in typeshed's pydoc
-    text = pydoc.render_doc(EvEnergy, renderer=plain).replace("'", "")
-    for option in (
-        "access_token: str | None = None", "token_url: str | None = None",
-        "api_version: str = 2", "max_retries: int = 2", "max_retry_after: float = 60.0",
-        "http_client: httpx.Client | None = None", "with_options", "rate_limit", "base_url",
-        "evse_sites", "cpms_providers", "EVENERGY_TOKEN_URL",
-    ):  # fmt: skip
-        assert option in text, option
+def test_a_client_made_with_no_options_uses_the_documented_defaults(
+    sdk: Sdk, api: respx.MockRouter, sleeps: list[float]
+) -> None:
+    route = api.get(f"/evse_sites/{SITE_ID}")
+    route.side_effect = [
+        httpx.Response(503),
+        httpx.Response(429, headers={"Retry-After": "60"}),
+        httpx.Response(503),
+    ]
+    client = sdk.client()
+    with pytest.raises(InternalServerError):
+        sdk.get_site(client)
+    assert route.call_count == 3  # max_retries=2
+    assert sleeps[1] == 60  # max_retry_after=60: a 60 s Retry-After is waited for
+    timeout = route.calls.last.request.extensions["timeout"]
+    assert (timeout["connect"], timeout["read"]) == (5.0, 20.0)
+    assert "EvEnergy-User" not in route.calls.last.request.headers
+    assert route.calls.last.request.headers["EvEnergy-Version"] == "2"

@@ -59,8 +59,11 @@ def test_network_failures_are_retried_then_raised(
     assert len(sleeps) == 2
 
 
-def test_a_timeout_is_a_connection_error_too() -> None:
-    assert issubclass(APITimeoutError, APIConnectionError)
+def test_a_timeout_can_be_caught_as_a_connection_error(sdk: Sdk, route: respx.Route) -> None:
+    route.side_effect = httpx.ReadTimeout("slow")
+    with pytest.raises(APIConnectionError, match="get_evse_site") as caught:
+        sdk.get_site(sdk.client(max_retries=0))
+    assert type(caught.value) is APITimeoutError
 
 
 def test_a_network_failure_then_success(sdk: Sdk, route: respx.Route) -> None:
