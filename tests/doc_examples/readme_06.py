@@ -12,5 +12,5 @@ with EvEnergy() as client:
         for site in client.evse_sites.list(page_after=resume_from):
             handle(site)
     except RateLimitError as error:
-        resume_from = error.page_after  # the page that failed; None for the first page
+        resume_from = error.page_after  # where the page that failed starts
         print("budget spent; resume after", resume_from, "in", error.retry_after, "s")

@@ -14,5 +14,6 @@ def resume_point(client: EvEnergy, stored_id: str | None) -> str | None:
 
 
 with EvEnergy() as client:
-    for site in client.evse_sites.list(page_after=resume_point(client, None)):
+    start = resume_point(client, "site01JX2SZ0WAFTDYVYY0JRAYREY7")
+    for site in client.evse_sites.list(page_after=start):
         print(site.id)
