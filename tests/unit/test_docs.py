@@ -31,6 +31,7 @@ NOT_RUN = "# Not run by the tests: "
 PYTEST_FILE = re.compile(r"\A# (test_\w+\.py)\n")
 README_SITE = "site01JX2SZ0WAFTDYVYY0JRAYREY7"
 BASH = shutil.which("bash") or "/bin/bash"
+POSIX_ONLY = pytest.mark.skipif(sys.platform == "win32", reason="the shell examples are POSIX sh")
 BIN = str(Path(sys.executable).parent)  # python and the evenergy command of this environment
 
 
@@ -168,6 +169,7 @@ def _bash(script: str, folder: Path, environment: dict[str, str]) -> tuple[int, 
     return process.returncode, stdout, stderr
 
 
+@POSIX_ONLY
 @pytest.mark.parametrize(("name", "script"), SHELL, ids=[name for name, _ in SHELL])
 def test_shell_example_runs(
     name: str, script: str, tmp_path: Path, served_fake_environment: dict[str, str]
@@ -177,6 +179,7 @@ def test_shell_example_runs(
     assert "Traceback" not in stderr
 
 
+@POSIX_ONLY
 def test_the_first_call_works_as_pasted(
     tmp_path: Path, served_fake_environment: dict[str, str]
 ) -> None:
