@@ -20,9 +20,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import docs_sync
+import httpx
 import pytest
 import respx
 
+from evenergy import APIConnectionError, EvEnergy, RateLimitError
 from evenergy.testing import FakeEvEnergyAPI, make_site, serve
 
 ROOT = docs_sync.ROOT
@@ -93,6 +95,39 @@ def test_python_example_runs(name: str, code: str, monkeypatch: pytest.MonkeyPat
         router.route(host="api.ev.energy").mock(side_effect=fake.handle)
         exec(compile(code, name, "exec"), {"__name__": "__main__"})  # noqa: S102
     assert fake.requests, "the example talked to the API"
+
+
+def _shown(message: str) -> re.Pattern[str]:
+    """A message as README.md shows it: "..." stands for any text, and the time for any time."""
+    pattern = re.escape(message).replace(re.escape("..."), ".*")
+    pattern = pattern.replace(re.escape("14:05:00"), r"(\d{4}-\d\d-\d\d )?\d\d:\d\d:\d\d")
+    return re.compile(pattern)
+
+
+def _messages_shown() -> list[str]:
+    """The messages that "Errors" shows: a connection error, then a 429."""
+    shown = next(c for c in docs_sync.blocks(README, "text") if "could not connect" in c)
+    return shown.splitlines()
+
+
+def test_the_connection_error_shown_is_the_sdks() -> None:
+    with respx.mock() as router:
+        router.route(host="api.ev.energy").mock(
+            side_effect=httpx.ConnectError("[Errno -2] Name or service not known")
+        )
+        client = EvEnergy(access_token="docs-example-token", max_retries=0)
+        with client, pytest.raises(APIConnectionError) as refused:
+            list(client.cpms_providers.list())
+    assert _shown(_messages_shown()[0]).fullmatch(str(refused.value)), str(refused.value)
+
+
+def test_the_429_shown_is_the_sdks() -> None:
+    fake = FakeEvEnergyAPI(rate_limit=1)
+    with fake.client() as client:
+        client.cpms_providers.get("CHARGEPOINT")
+        with pytest.raises(RateLimitError) as limited:
+            client.evse_sites.get(README_SITE)
+    assert _shown(_messages_shown()[1]).fullmatch(str(limited.value)), str(limited.value)
 
 
 BROKEN_FAKE = '''
