@@ -78,6 +78,14 @@ def test_the_readme_is_short_and_starts_with_a_first_call() -> None:
     assert len(_prose(text).split()) <= 2800
 
 
+def test_the_readme_uses_short_sentences() -> None:
+    prose = re.sub(r"<!--.*?-->", "", _prose(README.read_text()), flags=re.S)
+    prose = re.sub(r"^[|#].*$", "", prose, flags=re.M)  # tables and headings
+    sentences = re.split(r"(?<=[.!?])\s+|\n\s*\n|^\s*- ", prose, flags=re.M)
+    lengths = [len(sentence.split()) for sentence in sentences if sentence.split()]
+    assert sum(lengths) / len(lengths) < 15  # words a sentence; the README before issue 22: 26
+
+
 def test_the_readme_has_no_relative_links() -> None:
     """It is the package index's page too, where a relative link leads nowhere."""
     targets = re.findall(r"\]\(([^)]+)\)", README.read_text())
