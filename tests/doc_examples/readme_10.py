@@ -42,6 +42,11 @@ def test_a_spent_budget(evenergy_fake: FakeEvEnergyAPI) -> None:
         assert client.cpms_providers.get("CHARGEPOINT").name
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"  # for @pytest.mark.anyio: asyncio only (older anyio also tries trio)
+
+
 @pytest.mark.anyio
 @pytest.mark.evenergy_fake(site_count=120)
 async def test_async_client(evenergy_fake: FakeEvEnergyAPI) -> None:
