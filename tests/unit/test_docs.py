@@ -18,6 +18,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import docs_sync
 import httpx
@@ -93,16 +94,50 @@ def test_the_readme_has_no_relative_links() -> None:
     assert all(target.startswith("https://") for target in targets), targets
 
 
-@pytest.mark.parametrize(("name", "code"), PYTHON, ids=[name for name, _ in PYTHON])
-def test_python_example_runs(name: str, code: str, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("EVENERGY_ACCESS_TOKEN", "docs-example-token")
-    for variable in ("EVENERGY_BASE_URL", "EVENERGY_TOKEN_URL", "EVENERGY_LOG"):
-        monkeypatch.delenv(variable, raising=False)
-    fake = FakeEvEnergyAPI(sites=[make_site(id=README_SITE), make_site()], access_token=None)
+def _run_example(code: str, fake: FakeEvEnergyAPI) -> dict[str, Any]:
+    """Run a Python example against `fake` as the API; return the names it defined."""
+    names: dict[str, Any] = {"__name__": "__main__"}
     with respx.mock(assert_all_called=False) as router:
         router.route(host="api.ev.energy").mock(side_effect=fake.handle)
-        exec(compile(code, name, "exec"), {"__name__": "__main__"})  # noqa: S102
+        exec(compile(code, "example", "exec"), names)  # noqa: S102
+    return names
+
+
+@pytest.fixture
+def token_in_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("EVENERGY_ACCESS_TOKEN", "docs-example-token")
+
+
+@pytest.mark.parametrize(("name", "code"), PYTHON, ids=[name for name, _ in PYTHON])
+@pytest.mark.usefixtures("token_in_the_environment")
+def test_python_example_runs(name: str, code: str) -> None:
+    fake = FakeEvEnergyAPI(sites=[make_site(id=README_SITE), make_site()], access_token=None)
+    _run_example(code, fake)
     assert fake.requests, "the example talked to the API"
+
+
+def _example_with(text: str) -> str:
+    return next(code for _, code in PYTHON if text in code)
+
+
+@pytest.mark.parametrize("failing_page", [1, 2])
+@pytest.mark.usefixtures("token_in_the_environment")
+def test_the_resume_example_resumes_where_the_walk_stopped(failing_page: int) -> None:
+    """Whichever page fails, `resume_from` leads on to exactly the sites not handled yet."""
+    fake = FakeEvEnergyAPI(site_count=250, access_token=None, rate_limit=failing_page - 1)
+    names = _run_example(_example_with("resume_from: str | None = None"), fake)
+    assert len(fake.requests) == failing_page  # the walk stopped at the failing page
+    with FakeEvEnergyAPI(site_count=250).client() as client:  # the same sites, a full budget
+        rest = [site.id for site in client.evse_sites.list(page_after=names["resume_from"])]
+        every = [site.id for site in client.evse_sites.list()]
+    assert rest == every[(failing_page - 1) * 100 :]
+
+
+@pytest.mark.usefixtures("token_in_the_environment")
+def test_the_resume_point_example_starts_over_when_the_site_is_gone() -> None:
+    fake = FakeEvEnergyAPI(site_count=3, access_token=None)  # without README_SITE
+    names = _run_example(_example_with("def resume_point("), fake)
+    assert names["start"] is None
 
 
 def _shown(message: str) -> re.Pattern[str]:
