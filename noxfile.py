@@ -381,15 +381,19 @@ def docs(session: nox.Session) -> None:
 
 @nox.session
 def upstream_diff(session: nox.Session) -> None:
-    """What changed upstream: `nox -s upstream_diff -- NEW_UPSTREAM.yaml`.
+    """What changed upstream: `nox -s upstream_diff -- NEW.yaml [OLD.yaml]`.
 
-    Compares NEW_UPSTREAM.yaml with generator/upstream/, the public description openapi.yaml
-    was reconciled against, in the operations' parameters, headers, statuses and body schemas.
+    Compares NEW.yaml with OLD.yaml (by default generator/upstream/, the public description
+    openapi.yaml was reconciled against; openapi.yaml itself works too): the default security,
+    each changed component once with the operations that use it, each changed operation's
+    operationId, scopes, parameters, body and answers, and each new operation's shape with
+    whether generator/sdk.yaml can declare it as is (or why not).
     """
-    if len(session.posargs) != 1:
-        session.error("give the new upstream description: nox -s upstream_diff -- NEW.yaml")
+    if len(session.posargs) not in (1, 2):
+        session.error("give the new description: nox -s upstream_diff -- NEW.yaml [OLD.yaml]")
+    new, *old = session.posargs
     session.install(*CONSTRAINTS, "pyyaml")
-    session.run("python", "scripts/upstream_diff.py", str(UPSTREAM), session.posargs[0])
+    session.run("python", "scripts/upstream_diff.py", *(old or [str(UPSTREAM)]), new)
 
 
 @nox.session
