@@ -43,7 +43,7 @@ def show(server: FakeServer) -> None:
 
 def show_cli(server: FakeServer) -> None:
     env = {**os.environ, **server.environment()}
-    server.fake.remaining = server.fake.rate_limit  # a new hour
+    server.fake.reset_rate_limit()  # a new hour
     for command in (["sites", "list", "--limit", "5", "--format", "table"],
                     ["providers", "get", "CHARGEPOINT"]):  # fmt: skip
         print(f"\n$ evenergy {' '.join(command)}", flush=True)

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import shlex
 from functools import partial
 
+import httpx
 import pytest
 from click.testing import CliRunner
 
@@ -30,9 +33,9 @@ def test_sites_list_prints_the_first_page_as_json_when_piped(fake: FakeEvEnergyA
     assert [s["id"] for s in json.loads(out)] == [s["id"] for s in fake.sites[:100]]
     assert fake.requests[-1].url.params["page_size"] == "100"
     last = fake.sites[99]["id"]
-    assert (
-        err
-        == f"more sites exist: add --all to list every page, or --after {last} for the next one\n"
+    assert err == (
+        "more sites exist: add --all to list every page, or continue with: "
+        f"evenergy sites list --after {last}\n"
     )
 
 
@@ -247,3 +250,143 @@ def test_every_declared_operation_has_a_command() -> None:
         group = endpoint.operation.resource.command
         result = CliRunner().invoke(cli, [group, endpoint.operation.method, "--help"])
         assert result.exit_code == 0, (group, result.output)
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "table"])
+@pytest.mark.parametrize("walk", [[], ["--all"], ["--limit", "5"]])
+def test_a_list_whose_first_request_fails_writes_nothing_to_stdout(
+    fake: FakeEvEnergyAPI, fmt: str, walk: list[str]
+) -> None:
+    fake.fail_next(503)
+    code, out, err = run(fake, "sites", "list", "--format", fmt, *walk)
+    assert (code, out) == (1, "")  # `| jq length` cannot read 0
+    assert "error (503)" in err
+
+
+def fail_the_second_request(fake: FakeEvEnergyAPI) -> None:
+    """Make the fake answer its second request 503: a walk that breaks off after one page."""
+    original = fake.handle
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        if len(fake.requests) == 1:
+            fake.fail_next(503)
+        return original(request)
+
+    fake.handle = handle  # type: ignore[method-assign]
+
+
+def test_a_walk_that_fails_later_ends_the_document_it_started(fake: FakeEvEnergyAPI) -> None:
+    fail_the_second_request(fake)
+    code, out, err = run(fake, "sites", "list", "--all", "--page-size", "40", "--format", "json")
+    assert code == 1
+    assert [s["id"] for s in json.loads(out)] == [s["id"] for s in fake.sites[:40]]
+    assert "`jq -s add`" in err  # what appending a JSON continuation with >> makes
+
+
+def test_a_429_says_when_to_retry() -> None:
+    fake = FakeEvEnergyAPI(rate_limit=0)
+    code, _, err = run(fake, "providers", "list")
+    assert code == 1
+    assert re.fullmatch(
+        r"error \(429\): Too Many Requests: Request was rate limited\.; "
+        r"retry after 3600 s \(at \d\d:\d\d:\d\d UTC\)\n",
+        err,
+    )
+
+
+def test_a_provider_code_in_the_wrong_case_suggests_the_upper_case_one(
+    fake: FakeEvEnergyAPI,
+) -> None:
+    code, _, err = run(fake, "providers", "get", "chargepoint")
+    assert code == 1
+    assert err.endswith("did you mean CHARGEPOINT?\n")
+    code, _, err = run(fake, "providers", "get", "NOPE")  # already upper case: nothing to suggest
+    assert "did you mean" not in err
+    code, _, err = run(fake, "sites", "get", "site01aaaaaaaaaaaaaaaaaaaaaaaa")  # ids, not codes
+    assert "did you mean" not in err
+
+
+@pytest.mark.parametrize(
+    ("environment", "wanted"),
+    [
+        ({}, "error: no credentials: set EVENERGY_ACCESS_TOKEN to a token, or EVENERGY_CLIENT_ID "
+             "and EVENERGY_CLIENT_SECRET (see evenergy --help)\n"),
+        ({"EVENERGY_CLIENT_ID": "app"}, "error: EVENERGY_CLIENT_SECRET is not set: client "
+         "credentials need EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET (or set "
+         "EVENERGY_ACCESS_TOKEN)\n"),
+        ({"EVENERGY_CLIENT_SECRET": "s3cret-value"}, "error: EVENERGY_CLIENT_ID is not set: "
+         "client credentials need EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET (or set "
+         "EVENERGY_ACCESS_TOKEN)\n"),
+    ],
+)  # fmt: skip
+def test_missing_credentials_name_the_environment_variables(
+    environment: dict[str, str], wanted: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    result = CliRunner().invoke(cli, ["sites", "list"])
+    assert (result.exit_code, result.stdout, result.stderr) == (2, "", wanted)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["sites", "list", "--limit", "0"], ["sites", "list", "--page-size", "0"],
+     ["sites", "list", "--format", "xml"], ["sites", "lst"], ["nothing"], ["--nope"],
+     ["sites", "get"], ["sites", "list", "--limit"], ["--timeout", "soon", "sites", "list"]],
+)  # fmt: skip
+def test_every_usage_error_is_one_line_and_exit_2(fake: FakeEvEnergyAPI, args: list[str]) -> None:
+    code, out, err = run(fake, *args)
+    assert (code, out) == (2, "")
+    assert len(err.splitlines()) == 1
+    assert err.startswith("error: ")
+    assert "--help" in err
+    assert not fake.requests
+
+
+def test_ctrl_c_exits_130(fake: FakeEvEnergyAPI) -> None:
+    def interrupted(request: httpx.Request) -> httpx.Response:
+        raise KeyboardInterrupt
+
+    fake.handle = interrupted  # type: ignore[method-assign]
+    code, out, err = run(fake, "sites", "list", "--all")
+    assert (code, out) == (130, "")
+    assert "continue with:\n  evenergy sites list --all\n" in err
+
+
+def test_verbose_shows_each_request_and_retry_without_secrets(fake: FakeEvEnergyAPI) -> None:
+    fake.fail_next(503, retry_after=2)
+    factory = partial(fake.client, client_id="app", client_secret="s3cret-value-42")
+    result = CliRunner().invoke(cli, ["--verbose", "providers", "list"], obj=factory)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0].startswith("evenergy: POST /o/token/ -> 200")
+    assert lines[1].startswith("evenergy: GET /v2/cpms_providers -> 503")
+    assert lines[2].startswith("evenergy: retrying GET /v2/cpms_providers in 2.00 s")
+    assert lines[3].startswith("evenergy: GET /v2/cpms_providers -> 200")
+    assert "s3cret-value-42" not in result.stderr
+    assert "fake-token-for-app" not in result.stderr
+    quiet = CliRunner().invoke(cli, ["providers", "list"], obj=factory)
+    assert quiet.stderr == ""  # the handler went with the command that asked for it
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl"])
+def test_a_continuation_appended_with_two_chevrons(fake: FakeEvEnergyAPI, fmt: str) -> None:
+    fail_the_second_request(fake)
+    code, first, err = run(fake, "sites", "list", "--all", "--page-size", "40", "--format", fmt)
+    assert code == 1
+    continuation = shlex.split(err.splitlines()[1])
+    assert continuation[0] == "evenergy"
+    code, rest, _ = run(fake, *continuation[1:])
+    assert code == 0
+    appended = first + rest  # what `>> file` holds
+    wanted = [site["id"] for site in fake.sites]
+    if fmt == "jsonl":  # one file of items, nothing lost or repeated
+        assert [json.loads(line)["id"] for line in appended.splitlines()] == wanted
+    else:  # two arrays, one a run; joined, nothing lost or repeated (`jq -s add`)
+        decoder, arrays, at = json.JSONDecoder(), [], 0
+        while at < len(appended):
+            array, at = decoder.raw_decode(appended, at)
+            arrays.append(array)
+            at += len(appended[at:]) - len(appended[at:].lstrip())
+        assert len(arrays) == 2
+        assert [site["id"] for array in arrays for site in array] == wanted

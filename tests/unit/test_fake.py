@@ -9,6 +9,7 @@ import httpx
 import pytest
 
 from evenergy import (
+    AsyncEvEnergy,
     AuthenticationError,
     BadRequestError,
     EvEnergy,
@@ -16,7 +17,14 @@ from evenergy import (
     NotFoundError,
     RateLimitError,
 )
-from evenergy.testing import FAKE_ACCESS_TOKEN, FakeEvEnergyAPI, make_provider, make_site
+from evenergy.testing import (
+    FAKE_ACCESS_TOKEN,
+    FAKE_BASE_URL,
+    FakeEvEnergyAPI,
+    make_provider,
+    make_site,
+    serve,
+)
 from harness import SITE_ID
 
 
@@ -83,11 +91,7 @@ def test_rate_limit_headers_count_down_and_a_spent_budget_is_429() -> None:
     assert caught.value.retry_after == 3600
 
 
-def test_faults_on_request_exercise_retries_without_sleeping(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    slept: list[float] = []
-    monkeypatch.setattr("evenergy._base_client._sleep", slept.append)
+def test_faults_on_request_exercise_retries_without_sleeping(sleeps: list[float]) -> None:
     fake = FakeEvEnergyAPI()
     fake.fail_next(429, retry_after=2)
     fake.fail_next(503)
@@ -95,10 +99,56 @@ def test_faults_on_request_exercise_retries_without_sleeping(
         assert len(list(client.cpms_providers.list())) == 2
     assert fake.waits[0] == 2.0
     assert len(fake.waits) == 2
-    assert slept == []  # recorded, not slept
+    assert sleeps == []  # recorded through the client's `sleep` option, not slept
     fake.fail_next(503, times=3)
     with fake.client() as client, pytest.raises(InternalServerError):
         list(client.cpms_providers.list())
+
+
+def test_a_client_built_against_the_served_fake_records_its_waits(sleeps: list[float]) -> None:
+    fake = FakeEvEnergyAPI()
+    waits: list[float] = []
+    with serve(fake) as server:
+        token = server.environment()["EVENERGY_ACCESS_TOKEN"]
+        with EvEnergy(base_url=server.base_url, access_token=token, sleep=waits.append) as client:
+            fake.fail_next(429, retry_after=3)
+            client.cpms_providers.get("SWTCH")
+            fake.fail_next(429, retry_after=4)
+            client.with_options(timeout=5).cpms_providers.get("SWTCH")  # keeps `sleep`
+    assert (waits, sleeps) == ([3.0, 4.0], [])
+
+
+def test_the_async_seam_records_waits(sleeps: list[float]) -> None:
+    fake = FakeEvEnergyAPI()
+    fake.fail_next(503, retry_after=1)
+
+    async def main() -> None:
+        async with AsyncEvEnergy(
+            http_client=httpx.AsyncClient(transport=fake.transport()),
+            base_url=FAKE_BASE_URL,
+            access_token=FAKE_ACCESS_TOKEN,
+            sleep=fake.record_wait,
+        ) as client:
+            await client.cpms_providers.get("SWTCH")
+
+    asyncio.run(main())
+    assert (fake.waits, sleeps) == ([1.0], [])
+
+
+@pytest.mark.parametrize("make", [EvEnergy, AsyncEvEnergy])
+def test_a_sleep_that_cannot_be_called_is_a_type_error(make: type) -> None:
+    with pytest.raises(TypeError, match="sleep must be callable"):
+        make(access_token="token", sleep=3)
+
+
+def test_reset_rate_limit_refills_the_budget() -> None:
+    fake = FakeEvEnergyAPI(rate_limit=1)
+    with fake.client() as client:
+        client.cpms_providers.get("SWTCH")
+        with pytest.raises(RateLimitError):
+            client.cpms_providers.get("SWTCH")
+        fake.reset_rate_limit()
+        assert client.cpms_providers.get("SWTCH").id == "SWTCH"
 
 
 def test_client_credentials_through_the_fake_token_endpoint() -> None:

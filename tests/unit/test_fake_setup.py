@@ -3,10 +3,6 @@ and the fake served over HTTP."""
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
 from typing import Any
 
 import httpx
@@ -146,39 +142,6 @@ async def test_the_async_client_against_the_served_fake() -> None:
     with serve(FakeEvEnergyAPI(site_count=30)) as server:
         async with AsyncEvEnergy(base_url=server.base_url, access_token=FAKE_ACCESS_TOKEN) as c:
             assert len([site async for site in c.evse_sites.list(page_size=7)]) == 30
-
-
-def test_python_m_evenergy_testing_serve_prints_what_the_cli_needs() -> None:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "evenergy.testing", "serve", "--sites", "120"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert process.stdout is not None
-        assignments = dict(process.stdout.readline().strip().split("=", 1) for _ in range(5))
-        assert set(assignments) == {
-            "EVENERGY_BASE_URL", "EVENERGY_ACCESS_TOKEN", "EVENERGY_TOKEN_URL",
-            "EVENERGY_CLIENT_ID", "EVENERGY_CLIENT_SECRET",
-        }  # fmt: skip
-        env = {**os.environ, **assignments}
-        listed = subprocess.run(
-            [sys.executable, "-m", "evenergy", "sites", "list", "--all", "--format", "jsonl"],
-            env=env, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
-        assert listed.returncode == 0, listed.stderr
-        assert len(listed.stdout.splitlines()) == 120
-        del env["EVENERGY_ACCESS_TOKEN"]  # the client-credentials trio works too
-        got = subprocess.run(
-            [sys.executable, "-m", "evenergy", "providers", "get", "SWTCH"],
-            env=env, capture_output=True, text=True, timeout=60,
-        )  # fmt: skip
-        assert json.loads(got.stdout)["name"] == "SWTCH Energy", got.stderr
-    finally:
-        process.terminate()
-        assert process.wait(timeout=30) == 0
-        for stream in (process.stdout, process.stderr):
-            if stream is not None:
-                stream.close()
 
 
 def test_every_declared_resource_has_a_collection_that_the_fake_routes_to() -> None:

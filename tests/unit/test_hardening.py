@@ -28,7 +28,6 @@ from evenergy import (
     ResponseValidationError,
 )
 from evenergy._retry_after import parse_retry_after
-from evenergy.testing import FakeEvEnergyAPI
 from harness import ACCESS_TOKEN, BASE_URL, CLIENT_SECRET, SITE_ID, TOKEN_URL, Sdk, problem, site
 
 
@@ -298,13 +297,6 @@ def test_every_kind_of_error_survives_pickling_without_its_credentials(
 
 
 # Lifecycle.
-
-
-def test_the_fakes_clients_close_the_http_clients_they_made() -> None:
-    fake = FakeEvEnergyAPI()
-    with fake.client() as client:
-        http = client._transport.http
-    assert http.is_closed
 
 
 def test_a_closed_client_raises_usage_error(sdk: Sdk, api: respx.MockRouter) -> None:

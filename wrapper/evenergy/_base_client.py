@@ -33,8 +33,8 @@ from ._version import __version__
 
 logger = logging.getLogger(LOGGER_NAME)
 
-# The waits between retries, taken by each transport when it is made (its `sleep`); tests
-# replace these to record the delays instead of sleeping.
+# The waits between retries, taken by each transport when it is made and its client is given
+# no `sleep`.
 _sleep: Callable[[float], object] = time.sleep
 _async_sleep: Callable[[float], Awaitable[object]] = anyio.sleep
 
@@ -189,13 +189,18 @@ def _closed_error() -> UsageError:
 class SyncTransport:
     """Sends requests on an httpx.Client, retrying as `_retry.decide` says."""
 
-    def __init__(self, settings: Settings, http_client: httpx.Client | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        http_client: httpx.Client | None,
+        sleep: Callable[[float], object] | None = None,
+    ) -> None:
         _check_http_client(http_client, httpx.Client)
         self.core = _RequestCore(settings)
         self.tokens = SyncTokens(settings.credentials)
         self.owns_http = http_client is None
         self.http = http_client or httpx.Client(timeout=settings.timeout)
-        self.sleep = _sleep
+        self.sleep = _sleep if sleep is None else sleep
         self._closed = False
 
     def derive(self, settings: Settings) -> SyncTransport:
@@ -263,13 +268,18 @@ class AsyncTransport:
     loop it runs in and raises UsageError in any other.
     """
 
-    def __init__(self, settings: Settings, http_client: httpx.AsyncClient | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        http_client: httpx.AsyncClient | None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
+    ) -> None:
         _check_http_client(http_client, httpx.AsyncClient)
         self.core = _RequestCore(settings)
         self.tokens = AsyncTokens(settings.credentials)
         self.owns_http = http_client is None
         self.http = http_client or httpx.AsyncClient(timeout=settings.timeout)
-        self.sleep = _async_sleep
+        self.sleep = _async_sleep if sleep is None else sleep
         self._closed = False
         self._loop = _LoopBinding()
 

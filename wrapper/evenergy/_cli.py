@@ -7,12 +7,18 @@ piped, or what --format asks for; errors print one line and exit non-zero, never
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
+import logging
+import os
+import select
 import shlex
+import string
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
 import attrs
@@ -22,7 +28,8 @@ from evenergy_openapi.models import CPMSProvider, EVSESite
 from evenergy_openapi.types import Unset
 
 from ._client import EvEnergy
-from ._exceptions import ConfigurationError, EvEnergyError
+from ._constants import ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, LOGGER_NAME
+from ._exceptions import ConfigurationError, EvEnergyError, NotFoundError, RateLimitError
 from ._pagination import SyncPaginator
 from ._resource_base import Endpoint
 from ._resources import ENDPOINTS
@@ -38,6 +45,7 @@ _FORMAT = "evenergy.format"  # the --format given at any level of the command li
 
 EXIT_API_ERROR = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130  # as a shell reports a command that SIGINT ended
 FORMATS = ("table", "json", "jsonl", "csv")
 
 SITE_COLUMNS: Columns[EVSESite] = [
@@ -88,7 +96,7 @@ def _cell(value: Any) -> str:
 
 
 def _table(rows: list[T], columns: Columns[T]) -> str:
-    cells = [[str(get(row)) for _, get in columns] for row in rows]
+    cells = [[printable(str(get(row))) for _, get in columns] for row in rows]
     headers = [title for title, _ in columns]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
@@ -120,15 +128,107 @@ def _csv_value(value: Any) -> Any:
     return " ".join(map(str, value)) if isinstance(value, list) else value
 
 
+# Text for a terminal, commands for a shell.
+
+_PRINTF_SAFE = frozenset(string.ascii_letters + string.digits + "_-.:/@,+=")
+
+
+def printable(text: str) -> str:
+    """`text` with every character a terminal would act on (ESC, CR, a line break...) escaped.
+
+    Server text (ids, a problem's title and detail) passes here before it reaches a terminal,
+    so that it can neither restyle the terminal nor break a one-line message.
+    """
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else ascii(char)[1:-1] for char in text)
+
+
+def shell_word(word: str) -> str | None:
+    """`word` quoted for a POSIX shell in printable characters; None when that cannot be done.
+
+    A word a terminal can show goes in single quotes (shlex.quote). Any other is written as
+    "$(printf '...')" with each byte outside a small safe set in octal, so that pasting it gives
+    the exact word back. No command can take a word with a NUL, and a command substitution
+    drops trailing line breaks, so a word with either cannot be written.
+    """
+    if word.isprintable():
+        return shlex.quote(word)
+    if word.endswith("\n") or "\0" in word:
+        return None
+    data = word.encode("utf-8", "surrogateescape")
+    octal = "".join(chr(byte) if chr(byte) in _PRINTF_SAFE else f"\\{byte:03o}" for byte in data)
+    return f"\"$(printf '{octal}')\""
+
+
+def command_line(words: Sequence[str]) -> str | None:
+    """`words` as one command line to paste into a POSIX shell; None when one cannot be written."""
+    quoted: list[str] = []
+    for word in words:
+        shell = shell_word(word)
+        if shell is None:
+            return None
+        quoted.append(shell)
+    return " ".join(quoted)
+
+
+class _Stdout:
+    """Standard output, written so that after an interrupt it is known what reached it.
+
+    On a POSIX system text goes out with os.write on the file descriptor, at most PIPE_BUF bytes
+    at a time and only once select() says they fit: the wait is where Ctrl-C lands when the
+    output is blocked (a pipe nobody reads), and then nothing of the text has gone out, or what
+    has is counted in `sent` and `finish` sends the rest. Elsewhere, and for a stream without a
+    descriptor (a test's), text is written to the stream.
+    """
+
+    def __init__(self) -> None:
+        self.stream = sys.stdout
+        self.terminal = self.stream.isatty()
+        self.encoding = getattr(self.stream, "encoding", None) or "utf-8"
+        self.sent = 0
+        self._unsent = b""
+        self._fd: int | None = None
+        if hasattr(select, "PIPE_BUF"):
+            with contextlib.suppress(AttributeError, OSError, ValueError):  # no descriptor
+                self._fd = self.stream.fileno()
+
+    def write(self, text: str) -> None:
+        """Write `text` whole; an interrupt leaves the rest in `_unsent` (see `finish`)."""
+        self.sent = 0
+        if self._fd is None:
+            self.stream.write(text)
+            self.stream.flush()
+            return
+        self.stream.flush()  # what was printed to sys.stdout before goes first
+        self._unsent = text.encode(self.encoding, "backslashreplace")
+        try:
+            self.finish()
+        except KeyboardInterrupt:
+            if not self.sent:
+                self._unsent = b""  # none of it went out, and none of it will
+            raise
+
+    def finish(self) -> None:
+        """Send what an interrupted `write` left."""
+        while self._unsent and self._fd is not None:
+            select.select([], [self._fd], [])
+            count = os.write(self._fd, self._unsent[: select.PIPE_BUF])
+            self.sent += count
+            self._unsent = self._unsent[count:]
+
+
 class _Writer:
     """Writes items in one format as they come, so that a long walk is never held whole.
 
-    What was written stays valid when a walk breaks off: `close()` ends the JSON document.
+    What was written stays valid when a walk breaks off: `close()` ends the document. `written`
+    counts the items that reached the output, an interrupted one included when it had started.
     """
 
     def __init__(self, fmt: str, model: type, columns: Columns[Any], *, many: bool) -> None:
         self.fmt, self.columns, self.many = fmt, columns, many
         self._fields = [_json_name(name) for name in _field_names(model)]
+        self.out = _Stdout()
         self.written = 0
         self.last_id: str | None = None
         self._rows: list[Any] = []  # a table is laid out once every row is known
@@ -136,30 +236,45 @@ class _Writer:
     def write(self, item: Any) -> None:
         if self.fmt == "table":
             self._rows.append(item)
-        elif self.fmt == "jsonl":
-            click.echo(json.dumps(item.to_dict()))
-        elif self.fmt == "csv":
-            if not self.written:
-                click.echo(_csv_row(self._fields), nl=False)
-            data = item.to_dict()
-            row = [_csv_value(data.get(name)) for name in self._fields]
-            click.echo(_csv_row(row), nl=False)
-        elif self.many:  # one JSON array, item by item
-            click.echo(
-                ("[\n" if not self.written else ",\n") + json.dumps(item.to_dict()), nl=False
-            )
         else:
-            click.echo(json.dumps(item.to_dict(), indent=2))
+            try:
+                self.out.write(self._text(item))
+            except KeyboardInterrupt:
+                if self.out.sent:  # it started to go out: `close` sends the rest
+                    self._count(item)
+                raise
+        self._count(item)
+
+    def _count(self, item: Any) -> None:
         self.written += 1
         self.last_id = item.id
 
+    def _text(self, item: Any) -> str:
+        data = item.to_dict()
+        if self.fmt == "jsonl":
+            return json.dumps(data) + "\n"
+        if self.fmt == "csv":
+            row = _csv_row([self._csv_cell(data.get(name)) for name in self._fields])
+            return row if self.written else self._csv_header() + row
+        if self.many:  # one JSON array, item by item
+            return ("[\n" if not self.written else ",\n") + json.dumps(data)
+        return json.dumps(data, indent=2) + "\n"
+
+    def _csv_cell(self, value: Any) -> Any:
+        cell = _csv_value(value)
+        return printable(cell) if self.out.terminal and isinstance(cell, str) else cell
+
+    def _csv_header(self) -> str:
+        return _csv_row(self._fields)
+
     def close(self) -> None:
+        self.out.finish()
         if self.fmt == "table":
-            click.echo(_table(self._rows, self.columns))
+            self.out.write(_table(self._rows, self.columns) + "\n")
         elif self.fmt == "csv" and not self.written:
-            click.echo(_csv_row(self._fields), nl=False)
+            self.out.write(self._csv_header())
         elif self.fmt == "json" and self.many:
-            click.echo("\n]" if self.written else "[]")
+            self.out.write("\n]\n" if self.written else "[]\n")
 
 
 def _remember_format(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -173,11 +288,57 @@ def _format(ctx: click.Context) -> str:
 
 
 def _client(ctx: click.Context) -> EvEnergy:
+    if ctx.obj is None:
+        _check_credentials(ctx)
     factory: ClientFactory = ctx.obj or EvEnergy
     params = ctx.find_root().params
     names = ("base_url", "token_url", "user", "timeout", "max_retries")
     given = {name: params[name] for name in names if params[name] is not None}
     return factory(api_version=params["api_version"], **given)
+
+
+def _check_credentials(ctx: click.Context) -> None:
+    """A usage error naming the variables to set, when the environment holds no credentials."""
+    token, client_id, secret = (
+        os.environ.get(name) or None
+        for name in (ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET)
+    )
+    if token is not None or (client_id is not None and secret is not None):
+        return
+    both = f"{ENV_CLIENT_ID} and {ENV_CLIENT_SECRET}"
+    if client_id is not None or secret is not None:
+        missing = ENV_CLIENT_SECRET if secret is None else ENV_CLIENT_ID
+        message = (
+            f"{missing} is not set: client credentials need {both} (or set {ENV_ACCESS_TOKEN})"
+        )
+    else:
+        message = (
+            f"no credentials: set {ENV_ACCESS_TOKEN} to a token, or {both} (see evenergy --help)"
+        )
+    _fail(ctx, f"error: {message}", EXIT_BAD_INPUT)
+
+
+def _log_requests(ctx: click.Context) -> None:
+    """--verbose: each request, retry and wait of the SDK's logger on stderr, until the end."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_PrintableFormatter("evenergy: %(message)s"))
+    logger = logging.getLogger(LOGGER_NAME)
+    level = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(logging.DEBUG)
+
+    def restore() -> None:
+        logger.removeHandler(handler)
+        logger.setLevel(level)
+
+    ctx.call_on_close(restore)
+
+
+class _PrintableFormatter(logging.Formatter):
+    """Log lines for a terminal: a URL path the server chose cannot restyle it or add lines."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return printable(super().format(record))
 
 
 def _items(
@@ -203,11 +364,10 @@ def _items(
         more = page.previous_cursor if backward else page.next_cursor
         if not every_page and limit is None:
             if more is not None and page.items:
-                flag = "--before" if backward else "--after"
                 last = page.items[0 if backward else -1].id
                 click.echo(
-                    f"more {noun} exist: add --all to list every page, or {flag} {last} "
-                    "for the next one",
+                    f"more {noun} exist: add --all to list every page, or continue with: "
+                    + _how_to_continue(ctx, last, 0),
                     err=True,
                 )
             break
@@ -226,35 +386,49 @@ def _print_list(
         for item in _items(ctx, paginator, noun, every_page=every_page, limit=limit):
             writer.write(item)
     except (EvEnergyError, KeyboardInterrupt):
-        if writer.fmt != "table":
-            writer.close()  # what was written stays a valid document
+        if writer.written and writer.fmt != "table":  # what was written stays valid; no
+            writer.close()  # output at all when nothing was (`| jq length` does not read 0)
         if every_page or limit is not None:  # a walk: say how to go on from where it stopped
             written = 0 if writer.fmt == "table" else writer.written
             last_id = writer.last_id if written else None
             click.echo(f"interrupted after {written} {noun} were written; continue with:",
                        err=True)  # fmt: skip
-            click.echo(f"  {_continuation(ctx, last_id, written)}", err=True)
+            click.echo(f"  {_how_to_continue(ctx, last_id, written)}", err=True)
+            if writer.fmt == "json" and written:
+                note = "(appended with >>, JSON makes a second array, which `jq -s add` joins; "
+                click.echo(f"  {note}--format jsonl appends cleanly)", err=True)
         raise
     writer.close()
 
 
-def _continuation(ctx: click.Context, last_id: str | None, written: int) -> str:
-    """The command line that goes on from the last item written (the same one if none was)."""
+def _how_to_continue(ctx: click.Context, last_id: str | None, written: int) -> str:
+    """The command line that goes on from the last item written (the same one if none was).
+
+    It is quoted for a POSIX shell, in printable characters, or, when no such line can be
+    written, says what to do instead.
+    """
     argv: list[str] = ctx.meta[_ARGV]
-    if last_id is None:
-        return shlex.join(["evenergy", *argv])
     kept: list[str] = []
-    args = iter(argv)
-    for arg in args:
-        if arg in ("--after", "--before", "--limit"):
-            next(args, None)  # and its value
-        elif not arg.startswith(("--after=", "--before=", "--limit=")):
-            kept.append(arg)
-    backward = ctx.params.get("before") is not None
-    kept += ["--before" if backward else "--after", last_id]
-    if ctx.params.get("limit") is not None:
-        kept += ["--limit", str(ctx.params["limit"] - written)]
-    return shlex.join(["evenergy", *kept])
+    if last_id is None:
+        kept = argv
+    else:
+        args = iter(argv)
+        for arg in args:
+            if arg in ("--after", "--before", "--limit"):
+                next(args, None)  # and its value
+            elif not arg.startswith(("--after=", "--before=", "--limit=")):
+                kept.append(arg)
+        backward = ctx.params.get("before") is not None
+        kept += ["--before" if backward else "--after", last_id]
+        if ctx.params.get("limit") is not None:
+            kept += ["--limit", str(ctx.params["limit"] - written)]
+    command = command_line(["evenergy", *kept])
+    if command is None:
+        return (
+            "the same command with --after or --before and the id of the last item written "
+            "(no command can be printed: that id ends in a line break or holds a NUL)"
+        )
+    return command
 
 
 def _print_one(ctx: click.Context, item: T, columns: Columns[T]) -> None:
@@ -285,18 +459,58 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ConfigurationError as error:  # bad settings are bad input too
-            click.echo(f"error: {error}", err=True)
-            ctx.exit(EXIT_BAD_INPUT)
+            _fail(ctx, f"error: {error}", EXIT_BAD_INPUT)
         except EvEnergyError as error:
-            problem = getattr(error, "problem", None)
-            message = str(problem) if problem is not None else str(error)
-            status = getattr(error, "status_code", None)
-            prefix = f"error ({status})" if status else "error"
-            click.echo(f"{prefix}: {message}", err=True)
-            ctx.exit(EXIT_API_ERROR)
+            _fail(ctx, _error_line(error), EXIT_API_ERROR)
         except (ValueError, TypeError) as error:
-            click.echo(f"error: {error}", err=True)
-            ctx.exit(EXIT_BAD_INPUT)
+            _fail(ctx, f"error: {error}", EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            ctx.exit(EXIT_INTERRUPTED)
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """Run the command line; a usage error is one line on stderr and exit status 2."""
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            error.show()  # the help, for `evenergy` alone
+            code = error.exit_code
+        except click.ClickException as error:
+            context = error.ctx if isinstance(error, click.UsageError) else None
+            path = context.command_path if context is not None else "evenergy"
+            click.echo(printable(f"error: {error.format_message()} (see {path} --help)"), err=True)
+            code = error.exit_code
+        except click.Abort:  # Ctrl-C outside a command (click's "Aborted!")
+            code = EXIT_INTERRUPTED
+        if not standalone_mode:
+            return code
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+def _fail(ctx: click.Context, message: str, code: int) -> None:
+    """End the command with `message` on one line of stderr, with no control characters."""
+    click.echo(printable(message), err=True)
+    ctx.exit(code)
+
+
+def _error_line(error: EvEnergyError) -> str:
+    """An API error in a line: its status, the problem's title and detail, when to retry."""
+    status = getattr(error, "status_code", None)
+    prefix = f"error ({status})" if status else "error"
+    problem = getattr(error, "problem", None)
+    if not isinstance(error, RateLimitError):
+        return f"{prefix}: {problem if problem is not None else error}"
+    said = f"{prefix}: {problem if problem is not None else 'rate limited'}"
+    if error.retry_after is None:
+        return f"{said}; retry later (the API did not say when)"
+    at = datetime.now(UTC) + timedelta(seconds=error.retry_after)
+    return f"{said}; retry after {error.retry_after:g} s (at {at:%H:%M:%S} UTC)"
 
 
 PAGE_SIZE = click.option(
@@ -355,11 +569,15 @@ def _list_options(command: Callable[..., Any]) -> Callable[..., Any]:
 @click.version_option(
     __version__, prog_name="evenergy", message=f"%(prog)s %(version)s (API v{API_VERSION})"
 )
-def cli(**options: Any) -> None:
+@click.option("--verbose", "-v", is_flag=True, help="Show each request, retry and wait on stderr.")
+@click.pass_context
+def cli(ctx: click.Context, /, verbose: bool, **options: Any) -> None:
     """Read ev.energy EVSE sites and CPMS providers.
 
     Credentials: EVENERGY_ACCESS_TOKEN, or EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET.
     """
+    if verbose:
+        _log_requests(ctx)
 
 
 def _list_command(endpoint: Endpoint[Any]) -> click.Command:
@@ -370,7 +588,9 @@ def _list_command(endpoint: Endpoint[Any]) -> click.Command:
         "list",
         help=f"List {resource.singular}s: the first page, every page with --all, or --limit N "
         "of them.\n\nAn interrupted walk (an API error, Ctrl-C) exits non-zero and prints on "
-        "stderr the command that continues it; what was written stays valid in every format.",
+        "stderr the command that continues it; what was written stays valid in every format. "
+        "To resume into one file, use --format jsonl and append with >>: with --format json "
+        "each run writes its own array (`jq -s add` joins them).",
         epilog=_examples(
             f"{noun} list",
             f"{noun} list --all --format jsonl | jq -r .id",
@@ -403,7 +623,14 @@ def _get_command(endpoint: Endpoint[Any]) -> click.Command:
     @click.pass_context
     def command(ctx: click.Context, item_id: str) -> None:
         with _client(ctx) as client:
-            item = endpoint.method_of(client)(item_id)
+            try:
+                item = endpoint.method_of(client)(item_id)
+            except NotFoundError as error:
+                if resource.example_id.isupper() and not item_id.isupper():  # ids are codes
+                    hint = f"{resource.singular} codes are upper case"
+                    line = f"{_error_line(error)}; {hint}: did you mean {item_id.upper()}?"
+                    _fail(ctx, line, EXIT_API_ERROR)
+                raise
             _print_one(ctx, item, columns_of(endpoint.model))
 
     return command

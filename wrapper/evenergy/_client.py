@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Awaitable, Callable
 from functools import cached_property
 from types import TracebackType
-from typing import Self, Unpack
+from typing import Self, TypeVar, Unpack
 
 import httpx
 
@@ -15,6 +16,15 @@ from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER_S
 from ._rate_limit import RateLimit
 from ._resources import AsyncResources, SyncResources
 from ._version import API_VERSION
+
+_Sleep = TypeVar("_Sleep")
+
+
+def _checked_sleep(sleep: _Sleep) -> _Sleep:
+    """The `sleep` option as given, or TypeError when it cannot be called."""
+    if sleep is not None and not callable(sleep):
+        raise TypeError(f"sleep must be callable, not {type(sleep).__name__}")
+    return sleep
 
 
 class _ClientBase:
@@ -74,7 +84,9 @@ class EvEnergy(_ClientBase, SyncResources):
     - `max_retries`: 2 retries of a failed request, with backoff;
     - `max_retry_after`: 60; a 429 or 503 whose Retry-After asks for longer raises at once;
     - `http_client`: your own httpx.Client (proxies, certificates, a test transport), which you
-      then close yourself.
+      then close yourself;
+    - `sleep`: how the client waits between retries, time.sleep by default; a test can pass
+      `waits.append` to record each wait (in seconds) instead of sleeping. `with_options` keeps it.
 
     The environment is read here, when the client is built. Bad settings raise TypeError or
     ConfigurationError (a ValueError) before any request.
@@ -96,13 +108,14 @@ class EvEnergy(_ClientBase, SyncResources):
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER_S,
         http_client: httpx.Client | None = None,
+        sleep: Callable[[float], object] | None = None,
     ) -> None:
         self._settings = resolve(
             access_token=access_token, client_id=client_id, client_secret=client_secret,
             token_url=token_url, base_url=base_url, user=user, api_version=api_version,
             timeout=timeout, max_retries=max_retries, max_retry_after=max_retry_after,
         )  # fmt: skip
-        self._transport = SyncTransport(self._settings, http_client)
+        self._transport = SyncTransport(self._settings, http_client, _checked_sleep(sleep))
 
     def close(self) -> None:
         """Close the connections this client opened."""
@@ -124,7 +137,8 @@ class AsyncEvEnergy(_ClientBase, AsyncResources):
     """Async client of the ev.energy v2 API: `EvEnergy` with `await` and `async for`.
 
     Takes the same options as `EvEnergy`, with the same defaults; `http_client` is an
-    httpx.AsyncClient. One client serves one event loop (see UsageError).
+    httpx.AsyncClient, and `sleep` a coroutine function (anyio.sleep by default). One client
+    serves one event loop (see UsageError).
     """
 
     _transport: AsyncTransport
@@ -143,13 +157,14 @@ class AsyncEvEnergy(_ClientBase, AsyncResources):
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER_S,
         http_client: httpx.AsyncClient | None = None,
+        sleep: Callable[[float], Awaitable[object]] | None = None,
     ) -> None:
         self._settings = resolve(
             access_token=access_token, client_id=client_id, client_secret=client_secret,
             token_url=token_url, base_url=base_url, user=user, api_version=api_version,
             timeout=timeout, max_retries=max_retries, max_retry_after=max_retry_after,
         )  # fmt: skip
-        self._transport = AsyncTransport(self._settings, http_client)
+        self._transport = AsyncTransport(self._settings, http_client, _checked_sleep(sleep))
 
     async def aclose(self) -> None:
         """Close the connections this client opened."""

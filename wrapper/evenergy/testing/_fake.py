@@ -7,10 +7,10 @@ import random
 import re
 import threading
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableSequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import unquote, unquote_plus
+from urllib.parse import unquote, unquote_plus, urlsplit
 
 import httpx
 
@@ -25,7 +25,7 @@ _DEFAULT_PAGE_SIZE = 25  # the API's own default, when a request names none
 
 
 def _route_pattern(path: str) -> re.Pattern[str]:
-    """A request path's end that `path` (an openapi.yaml template) matches; its id as `id`."""
+    """The request paths under the base path that `path` (an openapi.yaml template) matches."""
     parts = re.split(r"\{[^}]+\}", path)
     return re.compile("(?P<id>[^/]+)".join(map(re.escape, parts)) + "/?$")
 
@@ -37,6 +37,8 @@ _ROUTES = [
     for endpoint in sorted(ENDPOINTS, key=lambda endpoint: endpoint.id_parameter is None)
 ]
 _LAST = "<about:blank>"
+BASE_PATH = urlsplit(FAKE_BASE_URL).path  # /v2: what the fake serves; other paths are a 404
+TOKEN_PATH = urlsplit(DEFAULT_TOKEN_URL).path
 FAKE_ACCESS_TOKEN = "fake-access-token"  # noqa: S105 - the fake's own token
 """The bearer token the fake accepts by default (and gives its own clients)."""
 
@@ -71,10 +73,16 @@ class FakeEvEnergyAPI:
     the fake makes `site_count` realistic sites from `seed`, and the two providers of today.
     Bearer tokens: `access_token` (FAKE_ACCESS_TOKEN by default; None accepts any) and those its
     token endpoint issued. The token endpoint accepts any client id and secret, or only the pairs
-    in `client_credentials` when given. Every request it answers is kept in `requests`.
+    in `client_credentials` when given. Every request it answers is kept in `requests` (only the
+    last `keep_requests`, when given: a served fake that runs for long keeps 10,000). Each API
+    request spends one of `rate_limit` requests; `reset_rate_limit()` refills the budget, as a
+    new hour would.
 
     Requests are routed by the paths of the operations the SDK exposes (see
-    evenergy/_operations.py), each to its resource's list in `collections`.
+    evenergy/_operations.py) under /v2, each to its resource's list in `collections`; any other
+    path is a 404, as the API answers it, so that a `base_url` without /v2 fails in a test as it
+    would in production. The `url` fields of what it sends point at the host it was asked on
+    (`serve()`'s loopback address, say).
     """
 
     def __init__(
@@ -87,6 +95,7 @@ class FakeEvEnergyAPI:
         rate_limit: int = 1000,
         access_token: str | None = FAKE_ACCESS_TOKEN,
         client_credentials: Mapping[str, str] | None = None,
+        keep_requests: int | None = None,
     ) -> None:
         rng = random.Random(seed)
         connections = ["CHARGEPOINT", "SWTCH", None]
@@ -109,7 +118,10 @@ class FakeEvEnergyAPI:
         self.client_credentials = dict(client_credentials) if client_credentials else None
         self.rate_limit = rate_limit
         self.remaining = rate_limit
-        self.requests: list[httpx.Request] = []
+        self.requests: MutableSequence[httpx.Request] = (
+            [] if keep_requests is None else deque(maxlen=keep_requests)
+        )
+        """The requests it answered, oldest first: all of them, or the last `keep_requests`."""
         self.waits: list[float] = []
         """The waits between retries of the fake's clients (which do not really sleep)."""
         self._issued: set[str] = set()
@@ -136,27 +148,33 @@ class FakeEvEnergyAPI:
     def client(self, *, real_sleep: bool = False, **options: Any) -> EvEnergy:
         """An EvEnergy wired to this fake; options as for EvEnergy (its token is filled in).
 
-        Retries do not really wait unless `real_sleep`: each wait is recorded in `waits`.
-        Closing the client closes the httpx client it was given here.
+        Retries do not really wait unless `real_sleep` (or a `sleep` option of your own): each
+        wait is recorded in `waits`, through the client's `sleep` option.
         """
-        http = httpx.Client(transport=self.transport())
-        client = EvEnergy(http_client=http, **self._options(options))
-        client._transport.owns_http = True
         if not real_sleep:
-            client._transport.sleep = self.waits.append
-        return client
+            options = {"sleep": self.waits.append, **options}
+        http = httpx.Client(transport=self.transport())  # in memory: nothing to close
+        return EvEnergy(http_client=http, **self._options(options))
 
     def async_client(self, *, real_sleep: bool = False, **options: Any) -> AsyncEvEnergy:
         """An AsyncEvEnergy wired to this fake; as `client`."""
-        http = httpx.AsyncClient(transport=self.transport())
-        client = AsyncEvEnergy(http_client=http, **self._options(options))
-        client._transport.owns_http = True
         if not real_sleep:
-            client._transport.sleep = self._record_wait
-        return client
+            options = {"sleep": self.record_wait, **options}
+        http = httpx.AsyncClient(transport=self.transport())  # in memory: nothing to close
+        return AsyncEvEnergy(http_client=http, **self._options(options))
 
-    async def _record_wait(self, delay: float) -> None:
+    async def record_wait(self, delay: float) -> None:
+        """Record a wait in `waits` instead of sleeping: `AsyncEvEnergy(sleep=fake.record_wait)`.
+
+        For a blocking client built by hand (against `serve()`, say), `sleep=fake.waits.append`
+        does the same.
+        """
         self.waits.append(delay)
+
+    def reset_rate_limit(self) -> None:
+        """Refill the hourly budget, as a new hour does: `rate_limit` requests left again."""
+        with self._lock:
+            self.remaining = self.rate_limit
 
     def _options(self, options: Mapping[str, Any]) -> dict[str, Any]:
         merged: dict[str, Any] = {
@@ -174,7 +192,7 @@ class FakeEvEnergyAPI:
         """Answer one request as the API would."""
         with self._lock:
             self.requests.append(request)
-            if request.url.path.endswith("/o/token/"):
+            if request.url.path == TOKEN_PATH:
                 return self._token(request)
             return self._api(request)
 
@@ -243,8 +261,9 @@ class FakeEvEnergyAPI:
         return self._route(request)
 
     def _route(self, request: httpx.Request) -> httpx.Response:
+        base, _, path = request.url.path.partition(BASE_PATH)
         for endpoint, pattern in _ROUTES:
-            found = pattern.search(request.url.path)
+            found = pattern.fullmatch(path) if base == "" else None
             if found is None:
                 continue
             items = self.collections[endpoint.operation.resource.attribute]
@@ -253,7 +272,9 @@ class FakeEvEnergyAPI:
             wanted = unquote(found["id"])
             for item in items:
                 if item["id"] == wanted:
-                    return httpx.Response(200, json=item, headers=self._headers())
+                    return httpx.Response(
+                        200, json=_rebased(item, request), headers=self._headers()
+                    )
             return self._problem(404, "Not found", "Resource does not exist or cannot be accessed.")
         return self._problem(404, "Not found", "There is no such endpoint.")
 
@@ -290,10 +311,25 @@ class FakeEvEnergyAPI:
         if page and start > 0:
             preceding = f"<{base}?page_size={size}&page_before={page[0]['id']}>"
         link = f'{preceding}; rel="previous", {following}; rel="next"'
-        return httpx.Response(200, json=page, headers=self._headers({"Link": link}))
+        body = [_rebased(item, request) for item in page]
+        return httpx.Response(200, json=body, headers=self._headers({"Link": link}))
 
     def __repr__(self) -> str:
         return (
             f"FakeEvEnergyAPI(sites={len(self.sites)}, providers={len(self.providers)}, "
             f"remaining={self.remaining}/{self.rate_limit})"
         )
+
+
+def _rebased(item: Mapping[str, Any], request: httpx.Request) -> dict[str, Any]:
+    """`item` with its URLs (`url`, `evses`, ...) under the base URL that `request` was sent to."""
+    base = f"{request.url.scheme}://{request.url.netloc.decode('ascii')}{BASE_PATH}"
+    if base == FAKE_BASE_URL:
+        return dict(item)
+
+    def rebased(value: Any) -> Any:
+        if isinstance(value, str) and value.startswith(f"{FAKE_BASE_URL}/"):
+            return base + value.removeprefix(FAKE_BASE_URL)
+        return [rebased(v) for v in value] if isinstance(value, list) else value
+
+    return {name: rebased(value) for name, value in item.items()}

@@ -7,18 +7,29 @@ what the in-process fake answers, under /v2 and /o/token/, one thread per connec
 keep-alive. Faults injected as httpx errors become what a network does: ConnectError and other
 transport errors drop the connection unanswered; a timeout leaves the request unanswered until
 `hang_seconds` pass (or the server stops).
+
+It is made to be left running: a connection idle for `idle_seconds` is closed, at most
+`max_connections` are served at once (one more is answered 503 and closed), a malformed request
+is answered 400 and closed without a word on stderr, and answers go out without Nagle's delay.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import errno
+import os
+import shlex
 import signal
 import sys
+import tempfile
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -27,6 +38,11 @@ from ._fake import FAKE_ACCESS_TOKEN, FakeEvEnergyAPI, Fault
 FAKE_CLIENT_ID = "fake-client"
 FAKE_CLIENT_SECRET = "fake-client-secret"  # noqa: S105 - the fake's own credentials
 _HOP_HEADERS = {"content-length", "transfer-encoding", "connection"}
+_MAX_BODY = 64 * 1024  # far above any request the SDK sends (a token request's form)
+_BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nContent-Length: 0\r\n"
+    b"Connection: close\r\n\r\n"
+)
 
 
 @dataclass(frozen=True)
@@ -60,7 +76,12 @@ class FakeServer:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive
+    disable_nagle_algorithm = True  # headers and body are two writes: no 40 ms wait between
     server: _Server
+
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.idle_seconds)  # idle or stalled: closed
 
     def do_GET(self) -> None:
         self._answer()
@@ -69,13 +90,11 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer()
 
     def _answer(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        request = httpx.Request(
-            self.command,
-            f"{self.server.root}{self.path}",
-            headers=list(self.headers.items()),
-            content=self.rfile.read(length),
-        )
+        request = self._request()
+        if request is None:
+            self.close_connection = True
+            self.send_error(400, "Malformed request")
+            return
         try:
             response = self.server.fake.handle(request)
         except httpx.TimeoutException:
@@ -94,6 +113,23 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
+    def _request(self) -> httpx.Request | None:
+        """The request as httpx sees it; None when it is malformed (a body it cannot delimit)."""
+        length = self.headers.get("Content-Length", "0")
+        if "Transfer-Encoding" in self.headers or not (length.isdigit() and length.isascii()):
+            return None  # chunked bodies are not sent by the SDK; "-1" or "abc" are lies
+        if int(length) > _MAX_BODY:
+            return None
+        try:
+            return httpx.Request(
+                self.command,
+                f"{self.server.root}{self.path}",
+                headers=list(self.headers.items()),
+                content=self.rfile.read(int(length)),
+            )
+        except (httpx.InvalidURL, ValueError, UnicodeError):
+            return None
+
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the fake keeps every request in `fake.requests`."""
 
@@ -101,24 +137,72 @@ class _Handler(BaseHTTPRequestHandler):
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, fake: FakeEvEnergyAPI, host: str, port: int, hang_seconds: float) -> None:
+    def __init__(
+        self,
+        fake: FakeEvEnergyAPI,
+        host: str,
+        port: int,
+        *,
+        hang_seconds: float,
+        idle_seconds: float,
+        max_connections: int,
+    ) -> None:
         super().__init__((host, port), _Handler)
         self.fake = fake
         self.hang_seconds = hang_seconds
+        self.idle_seconds = idle_seconds
         self.stopping = threading.Event()
+        self._slots = threading.BoundedSemaphore(max_connections)
         bound_host, bound_port = self.server_address[:2]
         self.root = f"http://{bound_host!s}:{bound_port}"
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        """Serve the connection on a thread of its own, or answer 503 when all are busy."""
+        if not self._slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(_BUSY)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Quiet: a client that goes away or sends garbage is no news (no traceback)."""
 
 
 @contextmanager
 def serve(
-    fake: FakeEvEnergyAPI, *, host: str = "127.0.0.1", port: int = 0, hang_seconds: float = 60.0
+    fake: FakeEvEnergyAPI,
+    *,
+    host: str = "127.0.0.1",
+    port: int = 0,
+    hang_seconds: float = 60.0,
+    idle_seconds: float = 30.0,
+    max_connections: int = 64,
 ) -> Iterator[FakeServer]:
     """Serve `fake` over HTTP until the block ends, then close every connection.
 
-    `host` is loopback by default, and `port` 0 picks a free one.
+    `host` is loopback by default, and `port` 0 picks a free one (an OSError when it cannot
+    listen there). A client built by hand against it can record its retry waits instead of
+    sleeping: `EvEnergy(base_url=server.base_url, ..., sleep=fake.waits.append)`.
     """
-    server = _Server(fake, host, port, hang_seconds)
+    server = _Server(
+        fake,
+        host,
+        port,
+        hang_seconds=hang_seconds,
+        idle_seconds=idle_seconds,
+        max_connections=max_connections,
+    )
     thread = threading.Thread(target=server.serve_forever, name="evenergy-fake", daemon=True)
     thread.start()
     try:
@@ -156,10 +240,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--fail", type=_fault, action="append", default=[], metavar="FAULT[:TIMES]",
         help="answer the first requests with a fault: a status (503, 429), connect or timeout",
     )  # fmt: skip
+    command.add_argument(
+        "--env-file",
+        type=Path,
+        metavar="PATH",
+        help="once listening, write the EVENERGY_* variables to PATH (for `. PATH`); removed "
+        "when the server stops",
+    )
     args = parser.parse_args(argv)
     fake = FakeEvEnergyAPI(
         site_count=args.sites, seed=args.seed, rate_limit=args.rate_limit,
-        client_credentials={FAKE_CLIENT_ID: FAKE_CLIENT_SECRET},
+        client_credentials={FAKE_CLIENT_ID: FAKE_CLIENT_SECRET}, keep_requests=10_000,
     )  # fmt: skip
     for fault, times in args.fail:
         fake.fail_next(fault, times=times, retry_after=1 if fault == 429 else None)
@@ -167,14 +258,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         with serve(fake, port=args.port) as server:
-            for name, value in server.environment().items():
-                print(f"{name}={value}", flush=True)
-            print(
-                f"# fake ev.energy API with {args.sites} sites at {server.base_url}; a ready "
-                "token wins over the client credentials. Ctrl-C stops it.",
-                file=sys.stderr, flush=True,
-            )  # fmt: skip
-            threading.Event().wait()
+            return _announce_and_wait(server, args.sites, args.env_file)
     except KeyboardInterrupt:
         return 0
+    except OSError as error:  # from serve(): the port is taken, or not ours to take
+        reason = "is in use" if error.errno == errno.EADDRINUSE else f"cannot be used: {error}"
+        advice = "choose another with --port, or leave it out for a free one"
+        print(f"python -m evenergy.testing: port {args.port} {reason}; {advice}", file=sys.stderr)
+        return 2
+
+
+def _announce_and_wait(server: FakeServer, sites: int, env_file: Path | None) -> int:
+    """Print (and write to `env_file`) the variables that point at `server`; wait for Ctrl-C."""
+    assignments = "".join(
+        f"{name}={shlex.quote(value)}\n" for name, value in server.environment().items()
+    )
+    if env_file is not None:  # first: whoever read the output finds the file
+        try:
+            _write_atomically(env_file, assignments)
+        except OSError as error:
+            print(f"python -m evenergy.testing: cannot write {env_file}: {error}", file=sys.stderr)
+            return 2
+    print(assignments, end="", flush=True)
+    note = "a ready token wins over the client credentials. Ctrl-C stops it."
+    print(f"# fake ev.energy API with {sites} sites at {server.base_url}; {note}", file=sys.stderr)
+    try:
+        threading.Event().wait()
+    finally:
+        if env_file is not None:
+            env_file.unlink(missing_ok=True)
     return 0
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    """Write `text` to `path` so that a reader sees no file or the whole file, never a part."""
+    with tempfile.NamedTemporaryFile(
+        "w", dir=path.parent, prefix=f".{path.name}.", delete=False
+    ) as scratch:
+        scratch.write(text)
+    os.replace(scratch.name, path)
