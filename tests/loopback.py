@@ -1,7 +1,8 @@
 """A small HTTP/1.1 server on 127.0.0.1, for what a mocked transport cannot show.
 
 Each request is answered by a `route(request) -> Reply | None` function; None means "accept the
-request and never answer" (until the server stops). The server counts the connections it
+request and never answer" (until the client hangs up or the server stops). A reply may also be
+trickled, a byte at a time, as a hostile server would. The server counts the connections it
 accepted, keeps every request, and signals each arrival, so tests wait on events, not sleeps.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import json
 import queue
+import select
 import socketserver
 import threading
 from collections.abc import Callable, Iterator
@@ -29,17 +31,26 @@ class Received:
 
 @dataclass(frozen=True)
 class Reply:
-    """What to answer: a status, headers and a body (JSON-encoded unless bytes)."""
+    """What to answer: a status, headers and a body (JSON-encoded unless bytes).
+
+    With `trickle` (seconds), the bytes from `trickle_from` up to `trickle_to` (the end when
+    None) are sent one at a time, `trickle` seconds apart, the rest at once: the server's pace,
+    not a test's synchronisation.
+    """
 
     status: int = 200
     body: Any = b""
-    headers: dict[str, str] = field(default_factory=dict)
+    headers: dict[str, str] | list[tuple[str, str]] = field(default_factory=dict)
+    trickle: float | None = None
+    trickle_from: int = 0
+    trickle_to: int | None = None
 
     def encode(self) -> bytes:
         content = self.body if isinstance(self.body, bytes) else json.dumps(self.body).encode()
-        headers = {"Content-Type": "application/json", **self.headers}
+        given = self.headers.items() if isinstance(self.headers, dict) else self.headers
+        headers = [("Content-Type", "application/json"), *given]
         head = f"HTTP/1.1 {self.status} X\r\nContent-Length: {len(content)}\r\n"
-        head += "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        head += "".join(f"{name}: {value}\r\n" for name, value in headers)
         return head.encode("latin-1") + b"\r\n" + content
 
 
@@ -58,13 +69,42 @@ class _Handler(socketserver.StreamRequestHandler):
             self.server.received.put(request)
             reply = self.server.route(request)
             if reply is None:  # hang: accept, never answer
-                self.server.stopping.wait()
+                self._wait_for_hang_up()
                 return
-            self.wfile.write(reply.encode())
+            if not self._send(reply):
+                return
+
+    def _send(self, reply: Reply) -> bool:
+        """Write `reply` at its pace; False when the client hung up first."""
+        data = reply.encode()
+        start = len(data) if reply.trickle is None else reply.trickle_from
+        end = len(data) if reply.trickle_to is None else reply.trickle_to
+        try:
+            self.wfile.write(data[:start])
             self.wfile.flush()
+            for index in range(start, end):
+                if self.server.stopping.wait(reply.trickle):
+                    return False
+                self.wfile.write(data[index : index + 1])
+                self.wfile.flush()
+            self.wfile.write(data[end:])
+            self.wfile.flush()
+        except OSError:  # the client hung up (a timeout or a cancellation, say)
+            return False
+        return True
+
+    def _wait_for_hang_up(self) -> None:
+        """Hold the connection until the client closes it or the server stops."""
+        while not self.server.stopping.is_set():
+            readable, _, _ = select.select([self.connection], [], [], 0.05)
+            if readable and not self.connection.recv(1024, 0):
+                return
 
     def _read(self) -> Received | None:
-        line = self.rfile.readline()
+        try:
+            line = self.rfile.readline()
+        except OSError:  # reset by the client
+            return None
         if not line:
             return None
         method, path, _ = line.decode("latin-1").split(" ", 2)
@@ -86,6 +126,9 @@ class _Server(socketserver.ThreadingTCPServer):
         self.connections = 0
         self.received: queue.Queue[Received] = queue.Queue()
         self.stopping = threading.Event()
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Quiet: a client that resets a connection is what many tests do on purpose."""
 
 
 @dataclass

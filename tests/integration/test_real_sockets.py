@@ -1,4 +1,5 @@
-"""Network behaviour over real loopback sockets: timeouts, keep-alive, cancellation, event loops.
+"""Network behaviour over real loopback sockets: timeouts, keep-alive, cancellation, event loops,
+cookies, body size, trickling servers and proxies from the environment.
 
 A mocked transport replaces the network, so it cannot show any of these; the server here is a
 real one (tests/loopback.py) that can also accept a request and never answer it.
@@ -9,13 +10,23 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+import tracemalloc
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
 from loopback import Received, Reply, serving
 
-from evenergy import APITimeoutError, AsyncEvEnergy, EvEnergy, UsageError
+from evenergy import (
+    APIConnectionError,
+    APITimeoutError,
+    AsyncEvEnergy,
+    EvEnergy,
+    ResponseTooLargeError,
+    UsageError,
+)
+from evenergy._constants import MAX_CONNECTIONS
 from harness import CLIENT_SECRET, SITE_ID, site
 
 TIMEOUT = 1.0
@@ -80,7 +91,9 @@ def test_an_api_request_that_gets_no_answer_times_out() -> None:
                  max_retries=0) as client,
     ):  # fmt: skip
         started = time.monotonic()
-        with pytest.raises(APITimeoutError, match="get_evse_site: the request timed out"):
+        with pytest.raises(
+            APITimeoutError, match=r"get_evse_site: the request to 127.0.0.1 \(base_url\) timed out"
+        ):
             client.evse_sites.get(SITE_ID)
     assert time.monotonic() - started < 3 * TIMEOUT
 
@@ -147,7 +160,7 @@ def test_no_secret_in_httpcore_debug_logs_when_the_server_echoes_it(
         reply = api(request)
         assert reply is not None
         echoed = {"X-Echo": request.headers.get("authorization", "")}
-        return Reply(reply.status, reply.body, {**reply.headers, **echoed})
+        return Reply(reply.status, reply.body, {**dict(reply.headers), **echoed})
 
     caplog.set_level(logging.DEBUG)
     with serving(echo) as server, credentials_client(server.url) as client:
@@ -163,3 +176,159 @@ def _error_of(call: object, *args: object) -> BaseException | None:
     except Exception as error:
         return error
     return None
+
+
+def test_the_sdks_own_clients_send_no_cookie_back() -> None:
+    # One cookie with a non-ASCII byte (latin-1 on the wire), and twenty large ones.
+    cookies = [("Set-Cookie", "session=caf\u00e9")]
+    cookies += [("Set-Cookie", f"c{n}={'x' * 200}") for n in range(20)]
+
+    def cookie_jar_filler(request: Received) -> Reply | None:
+        reply = api(request)
+        assert reply is not None
+        return Reply(reply.status, reply.body, cookies)
+
+    async def async_gets(url: str) -> None:
+        async with AsyncEvEnergy(access_token="t", base_url=f"{url}/v2") as client:
+            for _ in range(3):
+                await client.with_options(timeout=5).evse_sites.get(SITE_ID)
+
+    with serving(cookie_jar_filler) as server:
+        with EvEnergy(access_token="t", base_url=f"{server.url}/v2") as client:
+            for _ in range(3):
+                client.evse_sites.get(SITE_ID)
+        asyncio.run(async_gets(server.url))
+        seen = server.requests()
+    assert len(seen) == 6
+    assert all("cookie" not in request.headers for request in seen)
+
+
+BOMB_BYTES = 256 * 1024 * 1024  # zeros, gzip-compressed to about 250 KiB
+
+
+def _gzip_bomb() -> bytes:
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)  # 31: the gzip format
+    block = bytes(1024 * 1024)
+    return (
+        b"".join(packer.compress(block) for _ in range(BOMB_BYTES // len(block))) + packer.flush()
+    )
+
+
+def test_a_compression_bomb_stops_at_the_cap_within_a_memory_bound() -> None:
+    bomb = _gzip_bomb()
+    reply = Reply(200, bomb, {"Content-Encoding": "gzip"})
+    with (
+        serving(lambda request: reply) as server,
+        EvEnergy(access_token="t", base_url=f"{server.url}/v2", timeout=30) as client,
+    ):
+        tracemalloc.start()
+        try:
+            with pytest.raises(ResponseTooLargeError):
+                client.evse_sites.get(SITE_ID)
+            _, peak = tracemalloc.get_traced_memory()
+        finally:
+            tracemalloc.stop()
+    # The default cap (32 MiB, and once more to join its chunks) plus one raw chunk's expansion
+    # (16 KiB inflate at most about 1,030 times), where reading it whole took 2 * BOMB_BYTES.
+    assert peak < 96 * 1024 * 1024, peak
+
+
+def test_a_cancellation_storm_under_pool_contention_leaves_the_async_client_usable() -> None:
+    """httpcore#1093: a queued request cancelled just as it gets a new connection leaks that
+    connection's pool slot for good; the SDK's own client never lets httpcore queue one."""
+    answering = False
+    rounds, calls = 3, MAX_CONNECTIONS + 30  # 390 cancellations, 90 of them of queued calls
+
+    def hang_until_answering(request: Received) -> Reply | None:
+        return api(request) if answering else None
+
+    async def storm(server: Any) -> str:
+        nonlocal answering
+        async with AsyncEvEnergy(
+            access_token="t", base_url=f"{server.url}/v2", timeout=30, max_retries=0
+        ) as client:
+            for _ in range(rounds):
+                tasks = [asyncio.create_task(client.evse_sites.get(SITE_ID)) for _ in range(calls)]
+                # Every connection of the pool holds a request; the other calls wait.
+                await asyncio.to_thread(
+                    lambda: [server.next_request() for _ in range(MAX_CONNECTIONS)]
+                )
+                for task in tasks:
+                    task.cancel()
+                outcomes = await asyncio.gather(*tasks, return_exceptions=True)
+                assert all(isinstance(o, asyncio.CancelledError) for o in outcomes), outcomes
+            answering = True
+            return (await client.evse_sites.get(SITE_ID)).id
+
+    with serving(hang_until_answering) as server:
+        assert asyncio.run(storm(server)) == site(1)["id"]
+
+
+TRICKLE_S = 0.1  # the server's pace: one byte every 0.1 s, 25 s for a whole site
+
+
+def _trickled(*, from_body: bool) -> Reply:
+    """A site whose headers (from the status code on), or whose body, come a byte at a time."""
+    reply = Reply(body=site(1))
+    head = reply.encode().index(b"\r\n\r\n") + 4
+    start, end = (head, None) if from_body else (9, head)
+    return Reply(reply.status, reply.body, trickle=TRICKLE_S, trickle_from=start, trickle_to=end)
+
+
+def _get_at_half_a_second(kind: str, url: str) -> object:
+    """One get by a client of `kind` with timeout=0.5 (so 2 s an attempt) and no retry."""
+    options: dict[str, Any] = {"access_token": "t", "base_url": f"{url}/v2", "timeout": 0.5}
+    if kind == "sync":
+        with EvEnergy(**options, max_retries=0) as client:
+            return client.evse_sites.get(SITE_ID)
+
+    async def get() -> object:
+        async with AsyncEvEnergy(**options, max_retries=0) as client:
+            return await client.evse_sites.get(SITE_ID)
+
+    return asyncio.run(get())
+
+
+@pytest.mark.parametrize("kind", ["sync", "async"])
+@pytest.mark.parametrize("from_body", [False, True], ids=["headers", "body"])
+def test_an_attempt_ends_by_its_deadline_however_slowly_the_answer_comes(
+    kind: str, from_body: bool
+) -> None:
+    with serving(lambda request: _trickled(from_body=from_body)) as server:
+        started = time.monotonic()
+        with pytest.raises(APITimeoutError):
+            _get_at_half_a_second(kind, server.url)
+    # By the deadline (2 s), where the headers alone take 6 s and the body 25 s.
+    assert time.monotonic() - started < 4, time.monotonic() - started
+
+
+def test_a_day_long_timeout_works_on_a_real_socket() -> None:
+    with (
+        serving(api) as server,
+        EvEnergy(access_token="t", base_url=f"{server.url}/v2", timeout=86400,
+                 max_retry_after=86400) as client,
+    ):  # fmt: skip
+        assert client.evse_sites.get(SITE_ID).id == site(1)["id"]
+
+
+def test_a_proxy_from_the_environment_never_carries_plain_http(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with serving(api) as server, serving(lambda request: Reply(502)) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy.url)
+        monkeypatch.setenv("HTTPS_PROXY", proxy.url)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        with EvEnergy(access_token="tok-in-clear", base_url=f"{server.url}/v2") as client:
+            assert client.evse_sites.get(SITE_ID).id == site(1)["id"]
+        assert proxy.requests() == []
+        assert [r.headers["authorization"] for r in server.requests()] == ["Bearer tok-in-clear"]
+        # https goes through the proxy, as a tunnel (CONNECT): the token never reaches it.
+        with (
+            EvEnergy(access_token="tok-in-clear", base_url="https://api.test/v2",
+                     max_retries=0) as client,
+            pytest.raises(APIConnectionError),
+        ):  # fmt: skip
+            client.evse_sites.get(SITE_ID)
+        tunnel = proxy.next_request()
+        assert (tunnel.method, tunnel.path) == ("CONNECT", "api.test:443")
+        assert "authorization" not in tunnel.headers

@@ -18,22 +18,26 @@ CI runs the `ci` profile (a few hundred examples per property, derandomized);
 from __future__ import annotations
 
 import asyncio
+import gzip
 import logging
+import os
 import pickle
 import reprlib
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.utils import format_datetime
 from typing import Any
+from unittest import mock
 
 import httpx
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from evenergy import AsyncEvEnergy, EvEnergy, EvEnergyError
+from evenergy import AsyncEvEnergy, ConfigurationError, EvEnergy, EvEnergyError
 from evenergy import _base_client as base_client
-from evenergy._constants import MAX_RETRY_DELAY_S
+from evenergy._constants import DEFAULT_MAX_RESPONSE_BYTES, MAX_RETRY_DELAY_S
 from harness import ACCESS_TOKEN, BASE_URL, CLIENT_SECRET, SITE_ID, TOKEN_URL, site
 
 CLIENT_ID = "hostile-test-client"
@@ -355,3 +359,172 @@ def test_only_typed_errors_no_leaks_and_every_call_ends(
     kind: str, world: World, call_number: int, records: Records
 ) -> None:
     play(kind, world, call_number, records)
+
+
+# Network edges (issue 20): cookies, redirect targets, compressed bodies, bodies past the cap,
+# and the environment the SDK's own client reads. New strategies, appended: each rewrites some
+# answers of a world from `worlds()`, so that every other behaviour of the server stays drawn.
+
+# 40 MiB of spaces in 40 KiB: past the default max_response_bytes once decoded.
+PAST_THE_CAP = gzip.compress(b" " * (DEFAULT_MAX_RESPONSE_BYTES + 8 * 1024 * 1024), 9)
+
+
+@st.composite
+def cookie_headers(draw: st.DrawFn) -> list[tuple[bytes, bytes]]:
+    """Set-Cookie headers: any bytes (non-ASCII too), echoed secrets, or many large ones."""
+    raw = st.binary(max_size=20) | st.text(max_size=20).map(
+        lambda text: text.encode("utf-8", "surrogatepass")
+    )
+    named = st.tuples(st.from_regex(r"\A[a-z]{1,8}\Z"), raw, st.sampled_from([b"", b"; Path=/"]))
+    value = st.one_of(
+        named.map(lambda parts: parts[0].encode() + b"=" + parts[1] + parts[2]),
+        raw,
+        st.sampled_from([ACCESS_TOKEN, CLIENT_SECRET]).map(lambda s: f"s={s}; Path=/".encode()),
+        st.just("session=caf\u00e9; Path=/".encode("latin-1")),
+    )
+    many = st.integers(1, 20).map(lambda n: [f"c{i}={'x' * 200}".encode() for i in range(n)])
+    values = draw(st.lists(value, max_size=3) | many)
+    return [(b"Set-Cookie", cookie) for cookie in values]
+
+
+redirect_targets = st.one_of(
+    st.sampled_from(
+        [
+            "http:foo",
+            "javascript:alert(1)",
+            "https:",
+            "http://",
+            "//",
+            "//evil.test/x",
+            "http://[::1",
+            "\\\\evil.test",
+            "https://evil.test/v2/evse_sites",
+            "/v2/evse_sites",
+            "?page_after=x",
+            "http://a b/",
+            "data:text/plain,hi",
+            "caf\u00e9",
+            "",
+        ]
+    ),
+    st.text(max_size=30),
+)
+
+
+@st.composite
+def encoded_bodies(draw: st.DrawFn, body: bytes) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """`body` compressed (or claimed to be), or a body past the cap: its headers and bytes."""
+    coding = draw(st.sampled_from(["gzip", "deflate", "gzip, deflate", "br", "zstd", "x-nope"]))
+    if draw(st.booleans()):
+        return [(b"Content-Encoding", b"gzip")], PAST_THE_CAP
+    packed = {"gzip": gzip.compress(body), "deflate": zlib.compress(body)}.get(coding, body)
+    if coding == "gzip, deflate":
+        packed = zlib.compress(gzip.compress(body))
+    if draw(st.booleans()):  # a lying server: the header says one thing, the bytes another
+        packed = body if packed != body else gzip.compress(body)
+    return [(b"Content-Encoding", coding.encode())], packed
+
+
+@st.composite
+def network_answer(draw: st.DrawFn, answer: tuple[int, dict[bytes, bytes], bytes]) -> Any:
+    """`answer` with one or more of: cookies, a redirect, an encoded body."""
+    status, headers, body = answer
+    items = list(headers.items())
+    edges = draw(st.sets(st.sampled_from(["cookies", "redirect", "encoding"]), min_size=1))
+    if "cookies" in edges:
+        items += draw(cookie_headers())
+    if "redirect" in edges:
+        status = draw(st.sampled_from([301, 302, 303, 307, 308]))
+        items.append((b"Location", draw(redirect_targets).encode("utf-8", "surrogatepass")))
+    if "encoding" in edges:
+        extra, body = draw(encoded_bodies(body))
+        items = [(k, v) for k, v in items if k.lower() != b"content-encoding"] + extra
+    return status, items, body
+
+
+@st.composite
+def network_worlds(draw: st.DrawFn) -> World:
+    """A world of `worlds()` whose first API answer, and some others, carry the edges above."""
+    world = draw(worlds())
+    for script in (world.api_script, world.token_script):
+        for index, answer in enumerate(script):
+            if isinstance(answer, tuple) and draw(st.booleans()):
+                script[index] = draw(network_answer(answer))
+    # A first page with a next link: its cookies are in the jar when page two is built.
+    next_page = f'<{BASE_URL}/evse_sites?page_after={SITE_ID}>; rel="next"'.encode()
+    first_page = (200, {b"Link": next_page}, _json([site(1)]).encode())
+    world.api_script.insert(0, draw(network_answer(first_page)))
+    if draw(st.booleans()):  # the same for a token fetched again after a 401
+        token = _json({"access_token": world.fetched_token}).encode()
+        world.token_script.insert(0, draw(network_answer((200, {}, token))))
+    return world
+
+
+@given(
+    world=network_worlds(),
+    call_number=st.sampled_from([2, 2, 3, 0, 1]),  # mostly walks: a page's cookies meet the next
+    kind=st.sampled_from(["sync", "async"]),
+)
+@settings(suppress_health_check=list(HealthCheck))
+def test_cookies_redirects_and_encoded_bodies_keep_the_promises(
+    world: World, call_number: int, kind: str, records: Records
+) -> None:
+    play(kind, world, call_number, records)
+
+
+PROXY_PASSWORD = "pr0xy-p4ss-7d1e"
+environment_values = st.one_of(
+    st.sampled_from(
+        [
+            f"http://someone:{PROXY_PASSWORD}@proxy.test:3128",
+            "http://proxy.test:3128",
+            "https://proxy.test",
+            f"socks5://someone:{PROXY_PASSWORD}@proxy.test:1080",
+            f"ftp://someone:{PROXY_PASSWORD}@proxy.test",
+            f"http://someone:{PROXY_PASSWORD}@[bad",
+            "proxy.test:3128",
+            "http://proxy.test:99999",
+            "*",
+            "localhost,.test",
+            "",
+            "/no/such/ca-bundle.pem",
+            "/etc",
+            "/dev/null",
+        ]
+    ),
+    st.text(max_size=20),
+)
+ENVIRONMENT_NAMES = [
+    "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy",
+    "all_proxy", "no_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR",
+]  # fmt: skip
+
+
+@given(
+    environment=st.dictionaries(st.sampled_from(ENVIRONMENT_NAMES), environment_values),
+    kind=st.sampled_from(["sync", "async"]),
+    base_url=st.sampled_from(["http://127.0.0.1:9/v2", "http://api.test/v2", BASE_URL]),
+)
+def test_any_environment_gives_a_client_or_a_configuration_error_and_no_clear_token(
+    environment: dict[str, str], kind: str, base_url: str
+) -> None:
+    values = {name: value for name, value in environment.items() if "\0" not in value}
+    cls = EvEnergy if kind == "sync" else AsyncEvEnergy
+    refused: ConfigurationError | None = None
+    with mock.patch.dict(os.environ, values):
+        try:
+            client = cls(access_token=ACCESS_TOKEN, base_url=base_url)
+        except ConfigurationError as error:
+            refused = error
+    if refused is not None:
+        _assert_clean_error(World("", [], []), refused)
+        assert PROXY_PASSWORD not in f"{refused} {refused!r} {refused.__context__!r}"
+        return
+    http = client._transport.http
+    if base_url.startswith("http:"):  # plain http: reached directly, never through a proxy
+        assert http._transport_for_url(httpx.URL(base_url)) is http._transport
+    assert PROXY_PASSWORD not in repr(client)
+    if isinstance(client, EvEnergy):
+        client.close()
+    else:
+        asyncio.run(client.aclose())

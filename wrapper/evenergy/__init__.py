@@ -27,6 +27,7 @@ from ._exceptions import (
     PaginationError,
     PermissionDeniedError,
     RateLimitError,
+    ResponseTooLargeError,
     ResponseValidationError,
     UsageError,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "RateLimit",
     "RateLimitError",
     "RawResponse",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "SyncPaginator",
     "UsageError",

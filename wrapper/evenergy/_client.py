@@ -12,7 +12,11 @@ import httpx
 
 from ._base_client import AsyncTransport, SyncTransport
 from ._config import OptionOverrides, Settings, override, resolve
-from ._constants import DEFAULT_MAX_RETRIES, DEFAULT_MAX_RETRY_AFTER_S
+from ._constants import (
+    DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_MAX_RETRIES,
+    DEFAULT_MAX_RETRY_AFTER_S,
+)
 from ._rate_limit import RateLimit
 from ._resources import AsyncResources, SyncResources
 from ._version import API_VERSION
@@ -44,7 +48,10 @@ class _ClientBase:
         return self._transport.core.rate_limits.latest
 
     def with_options(self, **changes: Unpack[OptionOverrides]) -> Self:
-        """A client with other `timeout`, `max_retries`, `user` or `max_retry_after`.
+        """A client with other options: timeout, retries, user, Retry-After or body cap.
+
+        It may change `timeout`, `max_retries`, `user`, `max_retry_after` and
+        `max_response_bytes`.
 
         For one call or a block of calls: `client.with_options(timeout=60).evse_sites.get(id)`.
         It shares this client's connection pool, token cache and rate-limit budget, so it is
@@ -83,6 +90,8 @@ class EvEnergy(_ClientBase, SyncResources):
     - `timeout`: 20 s (5 s to connect); seconds or an httpx.Timeout, finite and above 0;
     - `max_retries`: 2 retries of a failed request, with backoff;
     - `max_retry_after`: 60; a 429 or 503 whose Retry-After asks for longer raises at once;
+    - `max_response_bytes`: 32 MiB; a response body larger than this once decoded ends the
+      call with ResponseTooLargeError (read a chunk at a time, never retried);
     - `http_client`: your own httpx.Client (proxies, certificates, a test transport), which you
       then close yourself;
     - `sleep`: how the client waits between retries, time.sleep by default; a test can pass
@@ -107,6 +116,7 @@ class EvEnergy(_ClientBase, SyncResources):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER_S,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.Client | None = None,
         sleep: Callable[[float], object] | None = None,
     ) -> None:
@@ -114,6 +124,7 @@ class EvEnergy(_ClientBase, SyncResources):
             access_token=access_token, client_id=client_id, client_secret=client_secret,
             token_url=token_url, base_url=base_url, user=user, api_version=api_version,
             timeout=timeout, max_retries=max_retries, max_retry_after=max_retry_after,
+            max_response_bytes=max_response_bytes,
         )  # fmt: skip
         self._transport = SyncTransport(self._settings, http_client, _checked_sleep(sleep))
 
@@ -156,6 +167,7 @@ class AsyncEvEnergy(_ClientBase, AsyncResources):
         timeout: float | httpx.Timeout | None = None,
         max_retries: int = DEFAULT_MAX_RETRIES,
         max_retry_after: float = DEFAULT_MAX_RETRY_AFTER_S,
+        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
         http_client: httpx.AsyncClient | None = None,
         sleep: Callable[[float], Awaitable[object]] | None = None,
     ) -> None:
@@ -163,6 +175,7 @@ class AsyncEvEnergy(_ClientBase, AsyncResources):
             access_token=access_token, client_id=client_id, client_secret=client_secret,
             token_url=token_url, base_url=base_url, user=user, api_version=api_version,
             timeout=timeout, max_retries=max_retries, max_retry_after=max_retry_after,
+            max_response_bytes=max_response_bytes,
         )  # fmt: skip
         self._transport = AsyncTransport(self._settings, http_client, _checked_sleep(sleep))
 

@@ -29,6 +29,7 @@ class Settings:
     timeout: httpx.Timeout
     max_retries: int
     max_retry_after: float
+    max_response_bytes: int
 
 
 def _env(name: str) -> str | None:
@@ -110,13 +111,15 @@ def _url_setting(value: str | None, name: str, env: str, default: str) -> str:
     return _url(value, name)
 
 
-def _seconds(name: str, value: object, *, minimum: float, strict: bool) -> float:
-    """A finite number of seconds, above (`strict`) or at least `minimum`."""
+def _seconds(name: str, value: object, *, minimum: float, strict: bool, maximum: float) -> float:
+    """A number of seconds up to `maximum`, above (`strict`) or at least `minimum`."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"{name} must be a number of seconds, not {type(value).__name__}")
     if not math.isfinite(value) or value < minimum or (strict and value == minimum):
         bound = f"> {minimum:g}" if strict else f">= {minimum:g}"
         raise ConfigurationError(f"{name} must be a finite number {bound}, got {value!r}")
+    if value > maximum:
+        raise ConfigurationError(f"{name} must be at most {maximum:g} s (a day), got {value!r}")
     return float(value)
 
 
@@ -124,28 +127,31 @@ def _timeout(value: object) -> httpx.Timeout:
     if value is None:
         return c.DEFAULT_TIMEOUT
     if not isinstance(value, httpx.Timeout):
-        value = httpx.Timeout(_seconds("timeout", value, minimum=0, strict=True))
+        value = httpx.Timeout(
+            _seconds("timeout", value, minimum=0, strict=True, maximum=c.MAX_TIMEOUT_S)
+        )
     parts = {"connect": value.connect, "read": value.read, "write": value.write, "pool": value.pool}
     for part, seconds in parts.items():
         if seconds is None:
             raise ConfigurationError(
                 f"timeout must be finite ({part} is None): an API call should never wait forever"
             )
-        _seconds(f"timeout ({part})", seconds, minimum=0, strict=True)
+        _seconds(f"timeout ({part})", seconds, minimum=0, strict=True, maximum=c.MAX_TIMEOUT_S)
     return value
 
 
 class OptionOverrides(TypedDict, total=False):
     """What `with_options` may change for a block of calls; each one may be left out.
 
-    timeout, max_retries, max_retry_after: as for the client. user: the default EvEnergy-User
-    (None for none).
+    timeout, max_retries, max_retry_after, max_response_bytes: as for the client. user: the
+    default EvEnergy-User (None for none).
     """
 
     timeout: float | httpx.Timeout | None
     max_retries: int
     user: str | None
     max_retry_after: float
+    max_response_bytes: int
 
 
 def _retries(value: object) -> int:
@@ -157,7 +163,20 @@ def _retries(value: object) -> int:
 
 
 def _max_retry_after(value: object) -> float:
-    return _seconds("max_retry_after", value, minimum=0, strict=False)
+    return _seconds(
+        "max_retry_after", value, minimum=0, strict=False, maximum=c.MAX_RETRY_AFTER_LIMIT_S
+    )
+
+
+def _max_response_bytes(value: object) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"max_response_bytes must be an int, not {type(value).__name__}")
+    if not 0 < value <= c.MAX_RESPONSE_BYTES_LIMIT:
+        raise ConfigurationError(
+            f"max_response_bytes must be a whole number from 1 to {c.MAX_RESPONSE_BYTES_LIMIT} "
+            f"(4 GiB), got {value!r}"
+        )
+    return value
 
 
 # How each option that with_options may change is checked, as the constructor checks it.
@@ -166,6 +185,7 @@ _OVERRIDE_CHECKS: dict[str, Callable[[Any], Any]] = {
     "max_retries": _retries,
     "user": check_user,
     "max_retry_after": _max_retry_after,
+    "max_response_bytes": _max_response_bytes,
 }
 
 
@@ -190,6 +210,7 @@ def resolve(
     timeout: float | httpx.Timeout | None = None,
     max_retries: int = c.DEFAULT_MAX_RETRIES,
     max_retry_after: float = c.DEFAULT_MAX_RETRY_AFTER_S,
+    max_response_bytes: int = c.DEFAULT_MAX_RESPONSE_BYTES,
 ) -> Settings:
     """Check and combine a client's options with the environment; no request is made."""
     if not is_header_token(check_text("api_version", api_version)):
@@ -204,4 +225,5 @@ def resolve(
         timeout=_timeout(timeout),
         max_retries=_retries(max_retries),
         max_retry_after=_max_retry_after(max_retry_after),
+        max_response_bytes=_max_response_bytes(max_response_bytes),
     )

@@ -14,6 +14,20 @@ INITIAL_RETRY_DELAY_S: Final = 0.5
 MAX_RETRY_DELAY_S: Final = 8.0
 DEFAULT_MAX_RETRY_AFTER_S: Final = 60.0
 RETRYABLE_STATUSES: Final = frozenset({429, 500, 502, 503, 504})
+# Longer waits are refused when the client is built: nobody means them, and the OS's clocks
+# overflow (OverflowError) somewhere past 9.2e9 s.
+MAX_TIMEOUT_S: Final = 86400.0
+MAX_RETRY_AFTER_LIMIT_S: Final = 86400.0
+
+# A page of 100 items is about 50 KiB: the default cap is far above any real answer, and
+# bodies are read (and decoded) a chunk at a time, so a compression bomb stops at the cap.
+DEFAULT_MAX_RESPONSE_BYTES: Final = 32 * 1024 * 1024
+MAX_RESPONSE_BYTES_LIMIT: Final = 4 * 1024 * 1024 * 1024  # more is not a page but a mistake
+
+# The SDK's own connection pool; its async client keeps at most this many requests in flight,
+# so that httpcore's pool never queues them (a queued request cancelled at the wrong moment
+# leaks a pool slot for good: encode/httpcore#1093, unfixed in httpcore 1.0.9).
+MAX_CONNECTIONS: Final = 100
 
 MIN_PAGE_SIZE: Final = 1
 MAX_PAGE_SIZE: Final = 100  # the API's limit; also the default, to spend the hourly budget well

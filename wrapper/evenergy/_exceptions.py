@@ -27,6 +27,7 @@ __all__ = [
     "PaginationError",
     "PermissionDeniedError",
     "RateLimitError",
+    "ResponseTooLargeError",
     "ResponseValidationError",
     "UsageError",
 ]
@@ -160,6 +161,18 @@ class ResponseValidationError(EvEnergyError):
         super().__init__(f"{operation}: the response body does not fit the schema: {reason}")
         self.operation = operation
         self.reason = reason
+        self.response = response
+
+
+class ResponseTooLargeError(EvEnergyError):
+    """A response body grew past `max_response_bytes` once decoded; the call is not retried.
+
+    `limit` is that setting; `response` carries the status and headers (its body was dropped).
+    """
+
+    def __init__(self, message: str, *, limit: int, response: httpx.Response) -> None:
+        super().__init__(message)
+        self.limit = limit
         self.response = response
 
 
