@@ -18,10 +18,12 @@ ROOT = Path(__file__).resolve().parent
 SPEC = ROOT / "openapi.yaml"
 GENERATED = ROOT / "generated" / "evenergy_openapi"
 GENERATOR = ROOT / "generator"
-RESOURCES = ROOT / "wrapper" / "evenergy" / "_resources.py"  # rendered from _operations.py
+RESOURCES = ROOT / "wrapper" / "evenergy" / "_resources.py"  # rendered from generator/sdk.yaml
 CONSTRAINTS = ("-c", "requirements/dev.txt")
 NODE_BIN = ROOT / "node_modules" / ".bin"
 TEMPLATE_BRANCHES = ROOT / "tests" / "generator"
+SHAPES = ROOT / "tests" / "generator" / "shapes"  # one operation of each shape, and its sdk.yaml
+GENERATOR_CONFIG = GENERATOR / "config.yaml"
 UPSTREAM_TEMPLATES = GENERATOR / "upstream-templates.json"
 UPSTREAM = GENERATOR / "upstream" / "ev-energy-v2-four-endpoints.yaml"  # what the spec is based on
 
@@ -43,8 +45,8 @@ nox.options.reuse_existing_virtualenvs = True
 # CI must run every Python; on a developer's machine a missing one is skipped, and nox says so.
 nox.options.error_on_missing_interpreters = bool(os.environ.get("CI"))
 nox.options.sessions = [
-    "lint", "typecheck", "check_generated", "api_compat", "build", "unit", "unit_lowest",
-    "integration", "contract", "docs",
+    "lint", "typecheck", "check_generated", "shapes", "api_compat", "build", "unit",
+    "unit_lowest", "integration", "contract", "docs",
 ]  # fmt: skip
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
@@ -57,7 +59,9 @@ def install_group(session: nox.Session, group: str, *, project: bool = False) ->
     session.install(*CONSTRAINTS, *packages, *sdk)
 
 
-def generate_into(session: nox.Session, destination: Path, spec: Path = SPEC) -> None:
+def generate_into(
+    session: nox.Session, destination: Path, spec: Path = SPEC, config: Path = GENERATOR_CONFIG
+) -> None:
     """Generate the low-level client from `spec` into `destination` (replaced whole)."""
     with tempfile.TemporaryDirectory() as scratch:
         output = Path(scratch) / destination.name
@@ -65,7 +69,7 @@ def generate_into(session: nox.Session, destination: Path, spec: Path = SPEC) ->
             "openapi-python-client", "generate",
             "--path", str(spec),
             "--meta", "none",
-            "--config", str(GENERATOR / "config.yaml"),
+            "--config", str(config),
             "--custom-template-path", str(GENERATOR / "templates"),
             "--output-path", str(output),
             "--fail-on-warning",
@@ -130,9 +134,16 @@ def record_templates(session: nox.Session) -> None:
     session.log(f"recorded {UPSTREAM_TEMPLATES.relative_to(ROOT)}")
 
 
-def render_resources(session: nox.Session, package: Path, output: Path) -> None:
-    """Render the wrapper's resource classes from _operations.py, the spec and `package`."""
-    session.run("python", str(GENERATOR / "render_resources.py"), str(package), str(output))
+def render_resources(session: nox.Session, package: Path, output: Path, *fixture: str) -> None:
+    """Render resource classes from sdk.yaml, the spec and `package`; format them as wrapper/'s.
+
+    `fixture` (a spec and its sdk.yaml) renders a scratch package's instead of the SDK's.
+    """
+    session.run("python", str(GENERATOR / "render_resources.py"), str(package), str(output),
+                *fixture)  # fmt: skip
+    config = ("--config", str(ROOT / "pyproject.toml"))
+    session.run("ruff", "check", "--fix-only", "--quiet", *config, str(output))
+    session.run("ruff", "format", "--quiet", *config, str(output))
 
 
 @nox.session
@@ -187,6 +198,27 @@ def check_generated(session: nox.Session) -> None:
 
 
 @nox.session
+def shapes(session: nox.Session) -> None:
+    """Every operation shape the renderer supports, generated and driven over loopback.
+
+    Generates tests/generator/shapes/openapi.yaml with its own sdk.yaml into scratch packages
+    (shapes_openapi, shapes_sdk on the installed SDK) and runs tests/generator on them.
+    """
+    install_group(session, "generate")
+    install_group(session, "test", project=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        config = Path(scratch) / "config.yaml"
+        config.write_text(GENERATOR_CONFIG.read_text().replace("evenergy", "shapes"))
+        generate_into(session, Path(scratch) / "shapes_openapi", SHAPES / "openapi.yaml", config)
+        sdk = Path(scratch) / "shapes_sdk"
+        sdk.mkdir()
+        (sdk / "__init__.py").write_text("")
+        fixture = (str(SHAPES / "openapi.yaml"), str(SHAPES / "sdk.yaml"))
+        render_resources(session, Path(scratch) / "shapes_openapi", sdk / "_resources.py", *fixture)
+        session.run("pytest", "tests/generator", *session.posargs, env={"PYTHONPATH": scratch})
+
+
+@nox.session
 def api_compat(session: nox.Session) -> None:
     """Fail on a breaking change of the public API that CHANGELOG.md and the version do not own.
 
@@ -216,9 +248,10 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def typecheck(session: nox.Session) -> None:
-    """mypy --strict on the wrapper package, the tests and the scripts."""
+    """mypy --strict on the wrapper package, the generated one, the tests and the scripts."""
     install_group(session, "typecheck", project=True)
     session.run("mypy", "--strict", "wrapper/evenergy", "tests", "scripts", "generator")
+    session.run("mypy", "--strict", "generated/evenergy_openapi")
 
 
 def build_wheel(session: nox.Session, directory: Path) -> Path:

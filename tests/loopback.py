@@ -1,9 +1,10 @@
 """A small HTTP/1.1 server on 127.0.0.1, for what a mocked transport cannot show.
 
 Each request is answered by a `route(request) -> Reply | None` function; None means "accept the
-request and never answer" (until the client hangs up or the server stops). A reply may also be
-trickled, a byte at a time, as a hostile server would. The server counts the connections it
-accepted, keeps every request, and signals each arrival, so tests wait on events, not sleeps.
+request and never answer" (until the client hangs up or the server stops), and DROP "close the
+connection without an answer". A reply may also be trickled, a byte at a time, as a hostile
+server would. The server counts the connections it accepted, keeps every request, and signals
+each arrival, so tests wait on events, not sleeps.
 """
 
 from __future__ import annotations
@@ -54,6 +55,9 @@ class Reply:
         return head.encode("latin-1") + b"\r\n" + content
 
 
+DROP = Reply(status=0)
+"""A route's answer that closes the connection after reading the request, answering nothing."""
+
 Route = Callable[[Received], Reply | None]
 
 
@@ -68,6 +72,8 @@ class _Handler(socketserver.StreamRequestHandler):
                 return
             self.server.received.put(request)
             reply = self.server.route(request)
+            if reply is DROP:
+                return
             if reply is None:  # hang: accept, never answer
                 self._wait_for_hang_up()
                 return

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -56,21 +57,34 @@ def _replay(response: Any) -> httpx.Response:
 
 def _call_sdk(client: EvEnergy, case: Any) -> object:
     """Make the SDK call that corresponds to the case; return what it returns (a list's page)."""
-    endpoint = next((e for e in ENDPOINTS if e.path == case.operation.path), None)
+    endpoint = next(
+        (e for e in ENDPOINTS
+         if e.path == case.operation.path and e.http_method == case.method.upper()),
+        None,
+    )  # fmt: skip
     if endpoint is None:
         raise AssertionError(f"the SDK has no call for {case.operation.label}")
     method = endpoint.method_of(client)
-    user = (case.headers or {}).get("EvEnergy-User")
-    arguments: dict[str, Any] = {"user": user} if endpoint.takes_user else {}
-    if endpoint.id_parameter is not None:
-        return method((case.path_parameters or {})[endpoint.id_parameter], **arguments)
+    path = case.path_parameters or {}
+    positional = [
+        datetime.fromisoformat(path[p.wire]) if p.kind == "datetime" else path[p.wire]
+        for p in endpoint.path_parameters
+    ]
+    headers = case.headers or {}
+    arguments: dict[str, Any] = {
+        p.name: headers[p.wire] for p in endpoint.headers if p.wire in headers
+    }
+    if endpoint.answer != "page":
+        query = case.query or {}
+        arguments.update({p.name: query[p.wire] for p in endpoint.query if p.wire in query})
+        return method(*positional, **arguments)
     query = case.query or {}
     if "page_size" in query:
         arguments["page_size"] = int(query["page_size"])  # wire text or int
     # The API ignores page_before when page_after is given; the SDK refuses both at once.
     after = query.get("page_after")
     arguments.update(page_after=after, page_before=None if after else query.get("page_before"))
-    return next(iter(method(**arguments).iter_pages()))
+    return next(iter(method(*positional, **arguments).iter_pages()))
 
 
 def _problem_title(content: bytes) -> str | None:

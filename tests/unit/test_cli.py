@@ -243,12 +243,14 @@ def test_csv_names_each_field_as_the_json_does(capsys: pytest.CaptureFixture[str
     assert [title for title, _ in columns_of(Thing)] == ["ID", "TYPE"]
 
 
-def test_every_declared_operation_has_a_command() -> None:
+def test_every_declared_get_operation_has_a_command() -> None:
     from evenergy._resources import ENDPOINTS
 
     for endpoint in ENDPOINTS:
-        group = endpoint.operation.resource.command
-        result = CliRunner().invoke(cli, [group, endpoint.operation.method, "--help"])
+        group = endpoint.resource.command
+        if group is None or endpoint.http_method != "GET":
+            continue
+        result = CliRunner().invoke(cli, [group, endpoint.method, "--help"])
         assert result.exit_code == 0, (group, result.output)
 
 

@@ -43,7 +43,8 @@ def operation_path(url: httpx.URL) -> str:
 def check(request: httpx.Request, response: httpx.Response) -> None:
     path = operation_path(request.url)
     escaped = path.replace("~", "~0").replace("/", "~1")
-    responses = SPEC["paths"][path]["get"]["responses"]
+    method = request.method.lower()
+    responses = SPEC["paths"][path][method]["responses"]
     status = str(response.status_code)
     assert status in responses, f"{path} answered an undeclared {status}"
     declared = resolve(SPEC, responses[status])
@@ -53,7 +54,7 @@ def check(request: httpx.Request, response: httpx.Response) -> None:
             assert name in response.headers, f"{path} {status} lacks {name}"
     media_type = response.headers["Content-Type"].split(";")[0]
     assert media_type in declared["content"], f"{path} {status} sent {media_type}"
-    pointer = responses[status].get("$ref", f"#/paths/{escaped}/get/responses/{status}")
+    pointer = responses[status].get("$ref", f"#/paths/{escaped}/{method}/responses/{status}")
     schema_pointer = f"{pointer}/content/{media_type.replace('/', '~1')}/schema"
     assert fits(response.json(), schema_pointer) == []
 

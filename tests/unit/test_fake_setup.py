@@ -152,9 +152,12 @@ def test_every_declared_resource_has_a_collection_that_the_fake_routes_to() -> N
     assert fake.collections["cpms_providers"] is fake.providers
     with fake.client() as client:
         for endpoint in ENDPOINTS:
-            items = fake.collections[endpoint.operation.resource.attribute]
+            if endpoint.http_method != "GET" or "." in endpoint.resource.attribute:
+                continue  # writes answer examples; nested lists are in fake.nested
+            items = fake.collections[endpoint.resource.attribute]
+            assert items, f"{endpoint.name}: the fake has no items (nor an example) to serve"
             method = endpoint.method_of(client)
-            if endpoint.id_parameter is None:
+            if not endpoint.path_parameters:
                 assert [item.id for item in method()] == [item["id"] for item in items]
             else:
                 assert method(items[-1]["id"]).id == items[-1]["id"]

@@ -1,77 +1,103 @@
-"""generator/render_resources.py refuses declarations that openapi.yaml does not bear out."""
+"""generator/render_resources.py refuses, in one line, declarations it cannot honour."""
 
 from __future__ import annotations
 
-import importlib.util
+import re
+import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
-from typing import Any
 
 import pytest
 import yaml
 
-from evenergy._operations import CPMS_PROVIDERS, OPERATIONS, Operation
-
 ROOT = Path(__file__).resolve().parents[2]
 GENERATED = ROOT / "generated" / "evenergy_openapi"
+RENDERER = ROOT / "generator" / "render_resources.py"
 
 
-def _renderer() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "render_resources", ROOT / "generator" / "render_resources.py"
+def render(
+    tmp_path: Path, declarations: str, spec: Path = ROOT / "openapi.yaml"
+) -> subprocess.CompletedProcess[str]:
+    sdk = tmp_path / "sdk.yaml"
+    sdk.write_text(declarations)
+    return subprocess.run(
+        [
+            sys.executable,
+            str(RENDERER),
+            str(GENERATED),
+            str(tmp_path / "out.py"),
+            str(spec),
+            str(sdk),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["render_resources"] = module
-    spec.loader.exec_module(module)
-    return module
 
 
-RENDERER = _renderer()
-SPEC: dict[str, Any] = yaml.safe_load((ROOT / "openapi.yaml").read_text())
-
-
-def test_the_declared_operations_render_as_the_spec_says() -> None:
-    described = [RENDERER.describe(op, SPEC, GENERATED) for op in OPERATIONS]
-    by_id = {d["operation_id"]: d for d in described}
-    assert by_id["get_evse_site"]["path"] == "/evse_sites/{evse_site_id}"
-    assert by_id["get_evse_site"]["id_parameter"] == "evse_site_id"
-    assert by_id["list_evse_sites"]["takes_user"] is True
-    assert by_id["list_cpms_providers"]["takes_user"] is False
-    assert {d["model"] for d in described} == {"EVSESite", "CPMSProvider"}
+def test_the_shipped_declarations_render(tmp_path: Path) -> None:
+    done = render(tmp_path, (ROOT / "generator" / "sdk.yaml").read_text())
+    assert done.returncode == 0, done.stderr
+    source = (tmp_path / "out.py").read_text()
+    assert "def list(" in source
+    assert "EVSE_SITES_GET = Endpoint(" in source
 
 
 @pytest.mark.parametrize(
-    ("declared", "message"),
+    ("declarations", "message"),
     [
-        (Operation("list_chargers", CPMS_PROVIDERS, "list", doc="."), "no operation"),
-        (Operation("get_cpms_provider", CPMS_PROVIDERS, "list", doc="."), "a list answers"),
-        (Operation("list_cpms_providers", CPMS_PROVIDERS, "get", doc="."), "a get answers"),
+        (
+            "resources:\n  chargers:\n    methods:\n      list: get /chargers\n",
+            "chargers.list: openapi.yaml has no GET /chargers",
+        ),
+        (
+            "resources:\n  evse-sites:\n    methods:\n      list: get /evse_sites\n",
+            "evse-sites: a resource is a Python name",
+        ),
+        (
+            "resources:\n  sites:\n    methods:\n      get-one: get /evse_sites/{evse_site_id}\n",
+            "sites.get-one: a method's name is a Python name",
+        ),
+        (
+            "resources:\n  sites:\n    methods:\n      class: get /evse_sites\n",
+            "sites.class: a method's name is a Python name",
+        ),
+        (
+            "resources:\n  sites:\n    methods:\n      update: patch /evse_sites/{evse_site_id}\n",
+            "sites.update: openapi.yaml has no PATCH /evse_sites/{evse_site_id}",
+        ),
+        ("resources: [evse_sites]\n", "sdk.yaml: holds no `resources:` mapping"),
+        ("resources: {\n", "render_resources: "),
     ],
 )
-def test_a_declaration_the_spec_does_not_bear_out_is_refused(
-    declared: Operation, message: str
+def test_a_declaration_that_cannot_be_honoured_is_one_line(
+    tmp_path: Path, declarations: str, message: str
 ) -> None:
-    with pytest.raises(RENDERER.DeclarationError, match=message):
-        RENDERER.describe(declared, SPEC, GENERATED)
+    done = render(tmp_path, declarations)
+    assert done.returncode == 1
+    assert message in done.stderr
+    assert done.stderr.count("\n") == 1, done.stderr  # one line, no traceback
+    assert "Traceback" not in done.stderr
 
 
-def test_a_parameter_the_template_cannot_expose_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # A generated package whose builder for list_cpms_providers also takes `country`.
-    builder = tmp_path / "regenerated" / "api" / "cpms_providers" / "list_cpms_providers.py"
-    builder.parent.mkdir(parents=True)
-    for package in (builder.parents[2], builder.parents[1], builder.parent):
-        (package / "__init__.py").write_text("")
-    original = (GENERATED / "api" / "cpms_providers" / "list_cpms_providers.py").read_text()
-    builder.write_text(
-        original.replace("    page_size:", "    country: str | Unset = UNSET,\n    page_size:")
+def test_a_cli_group_that_is_no_python_name_still_renders_python(tmp_path: Path) -> None:
+    declared = (
+        (ROOT / "generator" / "sdk.yaml").read_text().replace("cli: sites", "cli: evse-sites")
     )
-    (tmp_path / "regenerated" / "types.py").write_text((GENERATED / "types.py").read_text())
-    monkeypatch.syspath_prepend(str(tmp_path))
-    declared = next(op for op in OPERATIONS if op.operation_id == "list_cpms_providers")
-    with pytest.raises(RENDERER.DeclarationError, match="country"):
-        RENDERER.describe(declared, SPEC, tmp_path / "regenerated")
+    done = render(tmp_path, declared)
+    assert done.returncode == 0, done.stderr
+    compile((tmp_path / "out.py").read_text(), "out.py", "exec")
+
+
+def test_a_required_query_parameter_is_keyword_only_not_a_path_parameter(tmp_path: Path) -> None:
+    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+    operation = spec["paths"]["/evse_sites/{evse_site_id}"]["get"]
+    operation["parameters"].append(
+        {"name": "as_of", "in": "query", "required": True, "schema": {"type": "string"}}
+    )
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec))
+    done = render(tmp_path, (ROOT / "generator" / "sdk.yaml").read_text(), tmp_path / "spec.yaml")
+    assert done.returncode == 0, done.stderr
+    source = (tmp_path / "out.py").read_text()
+    assert "def get(self, evse_site_id: str, *, as_of: str, user: str | None = None)" in source
+    assert re.search(r"""\{['"]as_of['"]: as_of\}""", source)

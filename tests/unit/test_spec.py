@@ -42,8 +42,11 @@ def test_the_checker_rejects_a_wrong_example() -> None:
 def test_every_response_has_an_example() -> None:
     walked = {e.where for e in EXAMPLES}
     for path, item in SPEC["paths"].items():
-        for status, response in item["get"]["responses"].items():
-            response = resolve(SPEC, response)
-            for media_type, content in response["content"].items():
-                assert content.get("examples"), f"{path} {status} {media_type} has no example"
+        for method, operation in item.items():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue  # the path item's parameters
+            for status, response in operation["responses"].items():
+                for media_type, content in resolve(SPEC, response).get("content", {}).items():
+                    where = f"{method.upper()} {path} {status} {media_type}"
+                    assert content.get("examples"), f"{where} has no example"
     assert len(walked) >= 20

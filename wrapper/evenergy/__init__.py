@@ -10,8 +10,9 @@
 raises on purpose derives from `EvEnergyError`.
 """
 
-from evenergy_openapi.models import CPMSProvider, CPMSProviderId, EVSESite
+from evenergy_openapi.models import CPMSProviderId
 
+from . import _resources
 from ._client import AsyncEvEnergy, EvEnergy
 from ._exceptions import (
     APIConnectionError,
@@ -35,16 +36,7 @@ from ._pagination import AsyncPaginator, Page, SyncPaginator
 from ._problem import ProblemDetails
 from ._rate_limit import RateLimit
 from ._raw_response import RawResponse
-from ._resources import (
-    AsyncCpmsProviders,
-    AsyncCpmsProvidersWithRawResponse,
-    AsyncEvseSites,
-    AsyncEvseSitesWithRawResponse,
-    CpmsProviders,
-    CpmsProvidersWithRawResponse,
-    EvseSites,
-    EvseSitesWithRawResponse,
-)
+from ._resources import *  # noqa: F403 - every resource's classes and models: _resources.__all__
 from ._version import API_VERSION, __version__
 
 __all__ = [
@@ -52,24 +44,14 @@ __all__ = [
     "APIConnectionError",
     "APIStatusError",
     "APITimeoutError",
-    "AsyncCpmsProviders",
-    "AsyncCpmsProvidersWithRawResponse",
     "AsyncEvEnergy",
-    "AsyncEvseSites",
-    "AsyncEvseSitesWithRawResponse",
     "AsyncPaginator",
     "AuthenticationError",
     "BadRequestError",
-    "CPMSProvider",
     "CPMSProviderId",
     "ConfigurationError",
-    "CpmsProviders",
-    "CpmsProvidersWithRawResponse",
-    "EVSESite",
     "EvEnergy",
     "EvEnergyError",
-    "EvseSites",
-    "EvseSitesWithRawResponse",
     "InternalServerError",
     "NotAcceptableError",
     "NotFoundError",
@@ -86,3 +68,4 @@ __all__ = [
     "UsageError",
     "__version__",
 ]
+__all__ += _resources.__all__  # rendered from generator/sdk.yaml

@@ -44,7 +44,7 @@ from ._exceptions import (
     status_error,
 )
 from ._rate_limit import RateLimitTracker
-from ._retry import Retry, decide
+from ._retry import REPEATABLE_METHODS, Retry, decide
 from ._secret import Secret, scrub
 from ._version import __version__
 
@@ -56,7 +56,8 @@ _sleep: Callable[[float], object] = time.sleep
 _async_sleep: Callable[[float], Awaitable[object]] = anyio.sleep
 
 RequestArgs = dict[str, Any]
-"""What a generated operation's `build_request` returns: method, url (a path), params, headers."""
+"""One request: method, url (a path), params (a list value repeats), headers, json (a body)."""
+_REPEATABLE = "evenergy.repeatable"  # a request extension: send again after any failure
 
 
 @cache
@@ -92,13 +93,15 @@ class _RequestCore:
         url = self.settings.base_url + args["url"]
         if params := args.get("params"):
             # Encoded here, once: httpx's params= parses and rebuilds the URL, which showed in
-            # the walk benchmark. Every reserved character is percent-encoded, as httpx does.
-            url += "?" + urlencode(params, quote_via=quote, safe="")
+            # the walk benchmark. Every reserved character is percent-encoded, as httpx does;
+            # a list is sent as the parameter repeated (expand=a&expand=b).
+            url += "?" + urlencode(params, doseq=True, quote_via=quote, safe="")
         headers = {**self.headers, **args.get("headers", {}), "Authorization": _bearer(grant)}
         return self._built(
             operation, args["method"], url,
             lambda: http.build_request(
-                args["method"], url, headers=headers, timeout=self.settings.timeout
+                args["method"], url, headers=headers, json=args.get("json"),
+                    timeout=self.settings.timeout,
             ),
         )  # fmt: skip
 
@@ -106,10 +109,12 @@ class _RequestCore:
         self, http: httpx.Client | httpx.AsyncClient, credentials: ClientCredentials
     ) -> httpx.Request:
         user_agent = {"User-Agent": self.headers["User-Agent"]}
-        return self._built(
+        request = self._built(
             credentials.operation, "POST", credentials.token_url,
             lambda: credentials.token_request(http, user_agent, self.settings.timeout),
         )  # fmt: skip
+        request.extensions[_REPEATABLE] = True  # asking for a token again changes nothing
+        return request
 
     def _built(
         self, operation: str, method: str, url: str, build: Callable[[], httpx.Request]
@@ -177,6 +182,7 @@ class _RequestCore:
             max_retry_after=self.settings.max_retry_after,
             response=response,
             error=error if isinstance(error, httpx.TransportError) else None,
+            repeatable=request.method in REPEATABLE_METHODS or _REPEATABLE in request.extensions,
         )
         if retry is not None:
             logger.info(

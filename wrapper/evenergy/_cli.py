@@ -17,7 +17,7 @@ import select
 import shlex
 import string
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any, TypeVar
 
@@ -247,7 +247,7 @@ class _Writer:
 
     def _count(self, item: Any) -> None:
         self.written += 1
-        self.last_id = item.id
+        self.last_id = getattr(item, "id", None)  # a log has no id
 
     def _text(self, item: Any) -> str:
         data = item.to_dict()
@@ -364,7 +364,7 @@ def _items(
         more = page.previous_cursor if backward else page.next_cursor
         if not every_page and limit is None:
             if more is not None and page.items:
-                last = page.items[0 if backward else -1].id
+                last = getattr(page.items[0 if backward else -1], "id", more)  # a log has no id
                 click.echo(
                     f"more {noun} exist: add --all to list every page, or continue with: "
                     + _how_to_continue(ctx, last, 0),
@@ -580,76 +580,125 @@ def cli(ctx: click.Context, /, verbose: bool, **options: Any) -> None:
         _log_requests(ctx)
 
 
-def _list_command(endpoint: Endpoint[Any]) -> click.Command:
-    resource = endpoint.operation.resource
-    noun, example = resource.command, resource.example_id
+# A path or query value's type by its kind; click says which value is wrong when one is.
+_TYPES: dict[str, Any] = {"int": int, "float": float, "bool": bool}
+_TYPES["datetime"] = datetime.fromisoformat
+_OWN_OPTIONS = {"page_size", "page_after", "page_before", "user"}  # the CLI's own options
+
+
+def _call_parameters(endpoint: Endpoint) -> list[click.Parameter]:
+    """An argument per path parameter (in path order), an option per query or header one."""
+    found: list[click.Parameter] = [
+        click.Argument([p.name], metavar=p.name.upper(), type=_TYPES.get(p.kind))
+        for p in endpoint.path_parameters
+    ]
+    for p in (*endpoint.query, *endpoint.headers):
+        if p.name not in _OWN_OPTIONS:
+            item = p.kind.removeprefix("Sequence[").removesuffix("]")
+            many = item != p.kind
+            flag, note = f"--{p.name.replace('_', '-')}", " (repeatable)" if many else ""
+            option = click.Option([flag, p.name], multiple=many, type=_TYPES.get(item))
+            option.help = f"{p.wire}{note}."
+            found.append(option)
+    return found
+
+
+def _call(endpoint: Endpoint, client: EvEnergy, options: dict[str, Any], **more: Any) -> Any:
+    """Call the endpoint's method with the command line's path values and options."""
+    path = [options.pop(p.name) for p in endpoint.path_parameters]
+    given = {name: list(v) if isinstance(v, tuple) else v for name, v in options.items()}
+    chosen = {p.name for p in (*endpoint.query, *endpoint.headers)} - _OWN_OPTIONS
+    query = {
+        name: value for name, value in given.items() if name in chosen and value not in (None, [])
+    }
+    return endpoint.method_of(client)(*path, **query, **more)
+
+
+def _list_command(endpoint: Endpoint, noun: str, model: type[Any]) -> click.Command:
+    resource = endpoint.resource
+    example = resource.example_id
+    name = endpoint.method.replace("_", "-")
+    path = " ".join(p.name.upper() for p in endpoint.path_parameters)
+    call = f"{noun} {name} {path}".rstrip()
 
     @click.command(
-        "list",
+        name,
         help=f"List {resource.singular}s: the first page, every page with --all, or --limit N "
         "of them.\n\nAn interrupted walk (an API error, Ctrl-C) exits non-zero and prints on "
         "stderr the command that continues it; what was written stays valid in every format. "
         "To resume into one file, use --format jsonl and append with >>: with --format json "
         "each run writes its own array (`jq -s add` joins them).",
         epilog=_examples(
-            f"{noun} list",
-            f"{noun} list --all --format jsonl | jq -r .id",
-            f"{noun} list --all --format jsonl --after {example} >> {noun}.jsonl",
-            f"{noun} list --limit 10 --format csv",
+            f"{call}",
+            f"{call} --all --format jsonl | jq -r .id",
+            f"{call} --all --format jsonl --after {example} >> {noun}.jsonl",
+            f"{call} --limit 10 --format csv",
         ),
     )  # fmt: skip
     @_list_options
     @click.pass_context
     def command(ctx: click.Context, /, **options: Any) -> None:
         with _client(ctx) as client:
-            paginator = endpoint.method_of(client)(
-                page_size=options["page_size"], page_after=options["after"],
-                page_before=options["before"],
-            )  # fmt: skip
-            _print_list(ctx, paginator, noun, endpoint.model, columns_of(endpoint.model))
+            cursors = {"page_after": options["after"], "page_before": options["before"]}
+            paginator = _call(endpoint, client, options, page_size=options["page_size"], **cursors)
+            _print_list(ctx, paginator, noun, model, columns_of(model))
 
+    command.params[:0] = _call_parameters(endpoint)
     return command
 
 
-def _get_command(endpoint: Endpoint[Any]) -> click.Command:
-    resource = endpoint.operation.resource
+def _get_command(endpoint: Endpoint, noun: str, model: type[Any]) -> click.Command:
+    resource = endpoint.resource
+    name = endpoint.method.replace("_", "-")
+    example = " ".join([resource.example_id] * len(endpoint.path_parameters))
 
-    @click.command(
-        "get", help=f"Show one {resource.singular}.",
-        epilog=_examples(f"{resource.command} get {resource.example_id}"),
-    )  # fmt: skip
-    @click.argument("item_id", metavar="ID")
+    what = f"one {resource.singular}" if name == "get" else name.replace("-", " ")
+    command_help, epilog = f"Show {what}.", _examples(f"{noun} {name} {example}".rstrip())
+
+    @click.command(name, help=command_help, epilog=epilog)
     @FORMAT
     @click.pass_context
-    def command(ctx: click.Context, item_id: str) -> None:
+    def command(ctx: click.Context, /, **options: Any) -> None:
         with _client(ctx) as client:
+            ids = [str(options.get(p.name, "")) for p in endpoint.path_parameters[-1:]]
             try:
-                item = endpoint.method_of(client)(item_id)
+                found = _call(endpoint, client, options)
             except NotFoundError as error:
+                item_id = ids[0] if ids else ""
                 if resource.example_id.isupper() and not item_id.isupper():  # ids are codes
                     hint = f"{resource.singular} codes are upper case"
                     line = f"{_error_line(error)}; {hint}: did you mean {item_id.upper()}?"
                     _fail(ctx, line, EXIT_API_ERROR)
                 raise
-            _print_one(ctx, item, columns_of(endpoint.model))
+            if isinstance(found, list):  # an unpaged list
+                writer = _Writer(_format(ctx), model, columns_of(model), many=True)
+                for item in found:
+                    writer.write(item)
+                writer.close()
+            elif found is not None:
+                _print_one(ctx, found, columns_of(model))
 
+    command.params[:0] = _call_parameters(endpoint)
     return command
 
 
-def _add_commands(root: click.Group) -> None:
-    """A group per resource, a command per operation: what _operations.py declares."""
+def _add_commands(root: click.Group, endpoints: Iterable[Endpoint] = ENDPOINTS) -> None:
+    """A group per resource, a command per GET operation: what generator/sdk.yaml declares."""
     groups: dict[str, click.Group] = {}
-    for endpoint in ENDPOINTS:
-        resource = endpoint.operation.resource
-        if resource.command not in groups:
-            groups[resource.command] = click.Group(
-                resource.command, help=resource.summary,
-                epilog=_examples(f"{resource.command} list --page-size 50",
-                                 f"{resource.command} get {resource.example_id}"),
+    for endpoint in endpoints:
+        resource, model, noun = endpoint.resource, endpoint.model, endpoint.resource.command
+        if noun is None or endpoint.http_method != "GET":
+            continue  # the CLI reads; it offers no writes
+        model = model or dict
+        if noun not in groups:
+            groups[noun] = click.Group(
+                noun, help=resource.summary,
+                epilog=_examples(f"{noun} list --page-size 50",
+                                 f"{noun} get {resource.example_id}"),
             )  # fmt: skip
-            root.add_command(groups[resource.command])
-        make = _list_command if endpoint.operation.method == "list" else _get_command
-        groups[resource.command].add_command(make(endpoint))
+            root.add_command(groups[noun])
+        make = _list_command if endpoint.answer == "page" else _get_command
+        groups[noun].add_command(make(endpoint, noun, model))
 
 
 _add_commands(cli)

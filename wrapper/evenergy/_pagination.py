@@ -101,46 +101,49 @@ Cursors = dict[str, str]
 """The cursor argument of one page's request: {}, {"page_after": id} or {"page_before": id}."""
 
 
-class Walk(Generic[T]):
-    """One walk through a list, forward or backward: what to ask for next, and its loop guard.
+class PaginatorBase(Generic[T]):
+    """What both paginators share: the starting cursor, the direction, and the loop guards.
 
     A walk refuses what would make it loop forever: a cursor that came back, or an empty page
     that links to another (a cursor is an item's id, so an empty page cannot name one).
     """
 
     def __init__(self, page_after: str | None, page_before: str | None) -> None:
+        if page_after is not None and page_before is not None:
+            raise ValueError("give page_after or page_before, not both: a walk goes one way")
         self.backward = page_before is not None
         self._param = "page_before" if self.backward else "page_after"
-        self._cursor = page_before if self.backward else page_after
-        self._seen: set[str] = set()
+        start = page_before if self.backward else page_after
+        self._start = None if start is None else check_id(self._param, start)
 
-    def cursors(self) -> Cursors:
-        """The cursor argument of the next page's request."""
-        return {} if self._cursor is None else {self._param: self._cursor}
+    def first_cursors(self) -> Cursors:
+        """The cursor argument of the first page's request."""
+        return self._cursors(self._start)
 
-    def items(self, page: Page[T]) -> list[T]:
-        """A page's items in walking order: reversed when walking backward."""
+    def _cursors(self, cursor: str | None) -> Cursors:
+        return {} if cursor is None else {self._param: cursor}
+
+    def _items(self, page: Page[T]) -> list[T]:
         return page.items[::-1] if self.backward else page.items
 
-    def annotate(self, error: EvEnergyError) -> None:
+    def _annotate(self, error: EvEnergyError, cursor: str | None) -> None:
         """Say on an error which cursor its page was asked for, so that a walk can resume."""
-        setattr(error, self._param, self._cursor)
+        setattr(error, self._param, cursor)
 
-    def advance(self, page: Page[T]) -> bool:
-        """Move on to the page after (or before) `page`; False at the end of the list."""
+    def _following(self, page: Page[T], seen: set[str]) -> str | None:
+        """The cursor of the page after (or before) `page`; None at the end of the list."""
         cursor = page.previous_cursor if self.backward else page.next_cursor
         if cursor is None:
-            return False
+            return None
         if not page.items:
             raise PaginationError("the API sent an empty page that links to another page")
-        if cursor in self._seen:
+        if cursor in seen:
             raise PaginationError("the API sent the same page cursor twice")
-        self._seen.add(cursor)
-        self._cursor = cursor
-        return True
+        seen.add(cursor)
+        return cursor
 
 
-class SyncPaginator(Generic[T]):
+class SyncPaginator(PaginatorBase[T]):
     """Iterates every item of a list, fetching a page only when iteration reaches it.
 
     Forward from the start, or from the item after `page_after`; with `page_before`, backward
@@ -155,31 +158,29 @@ class SyncPaginator(Generic[T]):
         page_after: str | None = None,
         page_before: str | None = None,
     ) -> None:
+        super().__init__(page_after, page_before)
         self._fetch = fetch
-        self._after, self._before = page_after, page_before
 
     def iter_pages(self) -> Iterator[Page[T]]:
         """Yield each page in turn, with its cursors, rate limit and headers."""
-        return (page for _, page in self._walk())
-
-    def _walk(self) -> Iterator[tuple[Walk[T], Page[T]]]:
-        walk: Walk[T] = Walk(self._after, self._before)
+        cursor, seen = self._start, set[str]()
         while True:
             try:
-                page = self._fetch(walk.cursors())
+                page = self._fetch(self._cursors(cursor))
             except EvEnergyError as error:
-                walk.annotate(error)
+                self._annotate(error, cursor)
                 raise
-            yield walk, page
-            if not walk.advance(page):
+            yield page
+            cursor = self._following(page, seen)
+            if cursor is None:
                 return
 
     def __iter__(self) -> Iterator[T]:
-        for walk, page in self._walk():
-            yield from walk.items(page)
+        for page in self.iter_pages():
+            yield from self._items(page)
 
 
-class AsyncPaginator(Generic[T]):
+class AsyncPaginator(PaginatorBase[T]):
     """Iterates (`async for`) every item of a list, fetching a page only when reached.
 
     Starts and directions as for `SyncPaginator`; `iter_pages()` yields whole pages instead.
@@ -192,27 +193,24 @@ class AsyncPaginator(Generic[T]):
         page_after: str | None = None,
         page_before: str | None = None,
     ) -> None:
+        super().__init__(page_after, page_before)
         self._fetch = fetch
-        self._after, self._before = page_after, page_before
 
     async def iter_pages(self) -> AsyncIterator[Page[T]]:
         """Yield each page in turn, with its cursors, rate limit and headers."""
-        async for _, page in self._walk():
-            yield page
-
-    async def _walk(self) -> AsyncIterator[tuple[Walk[T], Page[T]]]:
-        walk: Walk[T] = Walk(self._after, self._before)
+        cursor, seen = self._start, set[str]()
         while True:
             try:
-                page = await self._fetch(walk.cursors())
+                page = await self._fetch(self._cursors(cursor))
             except EvEnergyError as error:
-                walk.annotate(error)
+                self._annotate(error, cursor)
                 raise
-            yield walk, page
-            if not walk.advance(page):
+            yield page
+            cursor = self._following(page, seen)
+            if cursor is None:
                 return
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        async for walk, page in self._walk():
-            for item in walk.items(page):
+        async for page in self.iter_pages():
+            for item in self._items(page):
                 yield item

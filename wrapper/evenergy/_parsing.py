@@ -9,6 +9,7 @@ import httpx
 
 from ._body import NOT_JSON, json_or_error
 from ._exceptions import ResponseValidationError
+from ._secret import scrub
 
 
 class Model(Protocol):
@@ -50,11 +51,23 @@ def _model(model: type[M], data: Any, where: str, operation: str, response: http
 
 def parse_one(model: type[M], response: httpx.Response, operation: str) -> M:
     """Parse a body that is one object of `model`."""
-    return _model(model, _json(response, operation), "the body", operation, response)
+    try:
+        return _model(model, _json(response, operation), "the body", operation, response)
+    except Exception as error:
+        scrub(error)
+        raise
 
 
 def parse_list(model: type[M], response: httpx.Response, operation: str) -> list[M]:
     """Parse a body that is a JSON array of `model` objects."""
+    try:
+        return _list(model, response, operation)
+    except Exception as error:
+        scrub(error)
+        raise
+
+
+def _list(model: type[M], response: httpx.Response, operation: str) -> list[M]:
     data = _json(response, operation)
     if not isinstance(data, list):
         raise ResponseValidationError(

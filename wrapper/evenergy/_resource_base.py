@@ -1,104 +1,162 @@
-"""What the generated resource classes (`_resources.py`) stand on: endpoints, checks and I/O.
+"""What the rendered resource classes (`_resources.py`) stand on: endpoints, requests, sending.
 
-An `Endpoint` is one operation as openapi.yaml describes it; a resource's methods check their
-arguments, build the request with the operation's generated builder (typed, in `_resources.py`)
-and hand it here. Checking and parsing are shared; the sync and async bases differ only in how
-they send.
+An `Endpoint` is one operation as openapi.yaml describes it (rendered from generator/sdk.yaml).
+A resource's method passes its arguments here by their names on the wire; `_request` checks and
+encodes them (path parameters percent-encoded, datetimes as ISO 8601, arrays repeated, a JSON
+body of the arguments given) and the transport sends the request. The sync and async bases
+differ only in how they send.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, Literal, TypeVar
+from urllib.parse import quote
 
 import httpx
 
-from evenergy_openapi.types import UNSET, Unset
-
 from ._base_client import AsyncTransport, RequestArgs, SyncTransport
-from ._checks import check_id, check_user
-from ._operations import Operation
-from ._pagination import AsyncPaginator, Cursors, Page, SyncPaginator, Walk, page_of
-from ._parsing import Model, parse_list, parse_one
+from ._checks import check_id, check_page_size, check_text, check_user, is_header_token
+from ._pagination import AsyncPaginator, Cursors, Page, PaginatorBase, SyncPaginator, page_of
+from ._parsing import Model, parse_list
 from ._raw_response import RawResponse
 from ._secret import scrub
 
 M = TypeVar("M", bound=Model)
 
+Answer = Literal["page", "model", "list", "empty"]
+"""What a successful answer holds: a page of a list, one object, an unpaged array, nothing."""
+
+USER_HEADER = "EvEnergy-User"  # a method's `user`, defaulting to the client's
+
+
+class NotGiven:
+    """The default of a JSON body's argument: left out of the body (where None sends null)."""
+
+    def __repr__(self) -> str:
+        return "NOT_GIVEN"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+NOT_GIVEN = NotGiven()
+
 
 @dataclass(frozen=True, slots=True)
-class Endpoint(Generic[M]):
+class Resource:
+    """A group of operations: `client.<attribute>` and, for its GETs, `evenergy <command>`."""
+
+    attribute: str
+    """The path from a client, such as `evse_sites` or `evses.status_logs` (a subresource)."""
+    class_name: str
+    """The sync resource class, such as `EvseSites` (and so `AsyncEvseSites`, ...)."""
+    summary: str
+    """What the resource is, in one sentence (from its operations' tag in openapi.yaml)."""
+    command: str | None
+    """The CLI group, such as `sites`, or None when the CLI does not offer it."""
+    singular: str
+    """One item, for help texts: "EVSE site"."""
+    example_id: str
+    """An id for the CLI's help examples (openapi.yaml's example of the item's id)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    """A parameter of an operation: its Python name, its name on the wire and its kind."""
+
+    name: str
+    wire: str
+    kind: str
+    """The value's type as the method declares it: str, int, float, bool, datetime, date, list."""
+
+
+@dataclass(frozen=True, slots=True)
+class Endpoint:
     """An operation the SDK exposes, with what openapi.yaml says of it."""
 
-    operation: Operation
-    model: type[M]
-    """What a 2xx answer holds: one, or a page of them for a `list`."""
+    name: str
+    """The operationId, as errors and logs name the call."""
+    resource: Resource
+    method: str
+    """The resource's method, such as `list` or `update`."""
+    http_method: str
     path: str
     """The path template under the API root, such as `/evse_sites/{evse_site_id}`."""
-    id_parameter: str | None
-    """The path parameter of a `get`, such as `evse_site_id`."""
-    takes_user: bool
-    """Whether the operation reads EvEnergy-User (the `user` argument)."""
-    name: str = field(init=False)
-    """The operationId, as errors and logs name the call."""
-
-    def __post_init__(self) -> None:
-        # Stored, not a property: every request reads it. Frozen, so it is set this way, once.
-        object.__setattr__(self, "name", self.operation.operation_id)
+    answer: Answer
+    model: type[Any] | None
+    """The model of an answer's object (or of each item), None for an empty answer."""
+    path_parameters: tuple[Parameter, ...] = ()
+    query: tuple[Parameter, ...] = ()
+    headers: tuple[Parameter, ...] = ()
+    body: tuple[str, ...] | None = None
+    """The JSON body's properties, None for an operation that takes no body."""
+    status: int = 200
+    """The status of a success, as openapi.yaml declares it (the fake answers with it)."""
+    example: object = None
+    """openapi.yaml's example of a successful answer's body (what the fake answers by default)."""
 
     def method_of(self, client: object) -> Callable[..., Any]:
         """The operation's method on a client: `client.<resource>.<method>`."""
-        resource = getattr(client, self.operation.resource.attribute)
-        method: Callable[..., Any] = getattr(resource, self.operation.method)
+        target = client
+        for attribute in self.resource.attribute.split("."):
+            target = getattr(target, attribute)
+        method: Callable[..., Any] = getattr(target, self.method)
         return method
 
 
-def given(value: str | None) -> str | Unset:
-    """A builder's argument: None (not given) is the generated code's UNSET."""
-    return UNSET if value is None else value
+_TYPES: dict[str, type] = {"int": int, "float": float, "datetime": dt.datetime, "date": dt.date}
 
 
-@dataclass(frozen=True, slots=True)
-class ListCall(Generic[M]):
-    """One list call, checked: how each page's request is built, and where the walk starts."""
-
-    endpoint: Endpoint[M]
-    build: Callable[[Cursors], RequestArgs]
-    page_after: str | None
-    page_before: str | None
-
-    @classmethod
-    def checked(
-        cls, endpoint: Endpoint[M], build: Callable[[Cursors], RequestArgs],
-        page_after: str | None, page_before: str | None,
-    ) -> ListCall[M]:  # fmt: skip
-        """Check the starting cursors (each like an id, and not both) before any request."""
-        if page_after is not None and page_before is not None:
-            raise ValueError("give page_after or page_before, not both: a walk goes one way")
-        return cls(
-            endpoint, build,
-            None if page_after is None else check_id("page_after", page_after),
-            None if page_before is None else check_id("page_before", page_before),
-        )  # fmt: skip
-
-    @property
-    def first_cursors(self) -> Cursors:
-        """The cursor argument of the first page's request."""
-        return Walk[M](self.page_after, self.page_before).cursors()
-
-    def parse_page(self, response: httpx.Response) -> Page[M]:
-        try:
-            items = parse_list(self.endpoint.model, response, self.endpoint.name)
-            return page_of(items, response, backward=self.page_before is not None)
-        except Exception as error:
-            scrub(error)
-            raise
+def _path_value(parameter: Parameter, value: object) -> str:
+    """A path parameter's value, percent-encoded: an id is checked; a datetime is ISO 8601."""
+    expected = _TYPES.get(parameter.kind)
+    if expected is None:
+        text = check_id(parameter.name, value)
+    elif isinstance(value, expected) and not isinstance(value, bool):
+        text = value.isoformat() if isinstance(value, dt.date) else str(value)
+    else:
+        raise TypeError(f"{parameter.name} must be a {parameter.kind}, not {type(value).__name__}")
+    # Every reserved character is percent-encoded, "/" too; letters and digits need none.
+    return text if text.isascii() and text.isalnum() else quote(text, safe="")
 
 
-def _parse_one(endpoint: Endpoint[M], response: httpx.Response) -> M:
+def _query_value(name: str, value: object) -> str | list[str]:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return str(value.value)
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [str(_query_value(name, item)) for item in value]
+    return check_text(name, value)
+
+
+def _json(value: object) -> object:
+    """A body argument as JSON: models by their to_dict(), datetimes as ISO 8601, enums' values."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Enum):
+        return value.value
+    if hasattr(value, "to_dict"):
+        return value.to_dict()
+    if isinstance(value, Mapping):
+        return {str(key): _json(item) for key, item in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str | bytes):
+        return [_json(item) for item in value]
+    return value
+
+
+def _page(model: type[M], name: str, response: httpx.Response, cursors: Cursors) -> Page[M]:
     try:
-        return parse_one(endpoint.model, response, endpoint.name)
+        items = parse_list(model, response, name)
+        return page_of(items, response, backward="page_before" in cursors)
     except Exception as error:
         scrub(error)
         raise
@@ -106,11 +164,53 @@ def _parse_one(endpoint: Endpoint[M], response: httpx.Response) -> M:
 
 class _ResourceBase:
     def __init__(self, default_user: str | None) -> None:
-        self._default_user = given(default_user)
+        self._default_user = default_user
 
-    def _user(self, user: str | None) -> str | Unset:
-        """The EvEnergy-User argument: the call's user, else the client's, else none."""
-        return self._default_user if user is None else given(check_user(user))
+    def _request(
+        self,
+        endpoint: Endpoint,
+        path: tuple[object, ...],
+        query: Mapping[str, object],
+        headers: Mapping[str, object],
+        body: Mapping[str, object] | None = None,
+    ) -> RequestArgs:
+        """Check and encode a call's arguments (ValueError or TypeError naming the argument)."""
+        values = {
+            p.wire: _path_value(p, v) for p, v in zip(endpoint.path_parameters, path, strict=True)
+        }
+        params = {
+            wire: check_page_size(value) if wire == "page_size" else _query_value(wire, value)
+            for wire, value in query.items()
+            if value is not None or wire == "page_size"
+        }
+        sent = {}
+        for wire, value in headers.items():
+            if wire == USER_HEADER:
+                value = self._default_user if value is None else check_user(value)
+            if value is not None:
+                if not is_header_token(check_text(wire, value)):
+                    raise ValueError(f"{wire} is not a valid header value: {value!r}")
+                sent[wire] = value
+        args: RequestArgs = {
+            "method": endpoint.http_method,
+            "url": endpoint.path.format_map(values),
+            "params": params,
+            "headers": sent,
+        }
+        if body is not None:
+            args["json"] = {key: _json(v) for key, v in body.items() if v is not NOT_GIVEN}
+        return args
+
+    def _first_page(
+        self, endpoint: Endpoint, page_after: str | None, page_before: str | None, *call: Any
+    ) -> tuple[RequestArgs, Cursors]:
+        """The request of a list's first page (the cursors checked as a paginator does)."""
+        cursors = PaginatorBase[Any](page_after, page_before).first_cursors()
+        return _with_cursors(self._request(endpoint, *call), cursors), cursors
+
+
+def _with_cursors(args: RequestArgs, cursors: Cursors) -> RequestArgs:
+    return {**args, "params": {**args["params"], **cursors}}
 
 
 class SyncResourceBase(_ResourceBase):
@@ -120,22 +220,39 @@ class SyncResourceBase(_ResourceBase):
         super().__init__(transport.core.settings.user)
         self._transport = transport
 
-    def _get(self, endpoint: Endpoint[M], args: RequestArgs) -> M:
-        return _parse_one(endpoint, self._transport.send(endpoint.name, args))
+    def _send(self, endpoint: Endpoint, *arguments: Any) -> httpx.Response:
+        """Send a call: its path values, query, headers and body, as `_request` takes them."""
+        return self._transport.send(endpoint.name, self._request(endpoint, *arguments))
 
-    def _list(self, call: ListCall[M]) -> SyncPaginator[M]:
+    def _list(
+        self,
+        endpoint: Endpoint,
+        model: type[M],
+        page_after: str | None,
+        page_before: str | None,
+        *call: Any,
+    ) -> SyncPaginator[M]:
+        """A lazy paginator over a list: `call` as `_request` takes it, the cursors apart."""
+        args = self._request(endpoint, *call)
+
         def fetch(cursors: Cursors) -> Page[M]:
-            return call.parse_page(self._transport.send(call.endpoint.name, call.build(cursors)))
+            response = self._transport.send(endpoint.name, _with_cursors(args, cursors))
+            return _page(model, endpoint.name, response, cursors)
 
-        return SyncPaginator(fetch, page_after=call.page_after, page_before=call.page_before)
+        return SyncPaginator(fetch, page_after=page_after, page_before=page_before)
 
-    def _raw_list(self, call: ListCall[M]) -> RawResponse[Page[M]]:
-        response = self._transport.send(call.endpoint.name, call.build(call.first_cursors))
-        return RawResponse(response, lambda: call.parse_page(response))
-
-    def _raw_get(self, endpoint: Endpoint[M], args: RequestArgs) -> RawResponse[M]:
+    def _raw_list(
+        self,
+        endpoint: Endpoint,
+        model: type[M],
+        page_after: str | None,
+        page_before: str | None,
+        *call: Any,
+    ) -> RawResponse[Page[M]]:
+        """The response of a list's first page; `parse()` gives that Page."""
+        args, cursors = self._first_page(endpoint, page_after, page_before, *call)
         response = self._transport.send(endpoint.name, args)
-        return RawResponse(response, lambda: _parse_one(endpoint, response))
+        return RawResponse(response, lambda: _page(model, endpoint.name, response, cursors))
 
 
 class AsyncResourceBase(_ResourceBase):
@@ -145,20 +262,36 @@ class AsyncResourceBase(_ResourceBase):
         super().__init__(transport.core.settings.user)
         self._transport = transport
 
-    async def _get(self, endpoint: Endpoint[M], args: RequestArgs) -> M:
-        return _parse_one(endpoint, await self._transport.send(endpoint.name, args))
+    async def _send(self, endpoint: Endpoint, *arguments: Any) -> httpx.Response:
+        """Send a call: its path values, query, headers and body, as `_request` takes them."""
+        return await self._transport.send(endpoint.name, self._request(endpoint, *arguments))
 
-    def _list(self, call: ListCall[M]) -> AsyncPaginator[M]:
+    def _list(
+        self,
+        endpoint: Endpoint,
+        model: type[M],
+        page_after: str | None,
+        page_before: str | None,
+        *call: Any,
+    ) -> AsyncPaginator[M]:
+        """A lazy paginator over a list: `call` as `_request` takes it, the cursors apart."""
+        args = self._request(endpoint, *call)
+
         async def fetch(cursors: Cursors) -> Page[M]:
-            response = await self._transport.send(call.endpoint.name, call.build(cursors))
-            return call.parse_page(response)
+            response = await self._transport.send(endpoint.name, _with_cursors(args, cursors))
+            return _page(model, endpoint.name, response, cursors)
 
-        return AsyncPaginator(fetch, page_after=call.page_after, page_before=call.page_before)
+        return AsyncPaginator(fetch, page_after=page_after, page_before=page_before)
 
-    async def _raw_list(self, call: ListCall[M]) -> RawResponse[Page[M]]:
-        response = await self._transport.send(call.endpoint.name, call.build(call.first_cursors))
-        return RawResponse(response, lambda: call.parse_page(response))
-
-    async def _raw_get(self, endpoint: Endpoint[M], args: RequestArgs) -> RawResponse[M]:
+    async def _raw_list(
+        self,
+        endpoint: Endpoint,
+        model: type[M],
+        page_after: str | None,
+        page_before: str | None,
+        *call: Any,
+    ) -> RawResponse[Page[M]]:
+        """The response of a list's first page; `parse()` gives that Page."""
+        args, cursors = self._first_page(endpoint, page_after, page_before, *call)
         response = await self._transport.send(endpoint.name, args)
-        return RawResponse(response, lambda: _parse_one(endpoint, response))
+        return RawResponse(response, lambda: _page(model, endpoint.name, response, cursors))

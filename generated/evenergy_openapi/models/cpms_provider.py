@@ -13,7 +13,7 @@ T = TypeVar("T", bound="CPMSProvider")
 
 _new = object.__new__
 
-_KNOWN_FIELDS = frozenset(
+_KNOWN_FIELDS: frozenset[str] = frozenset(
     {
         "id",
         "url",
@@ -64,7 +64,7 @@ class CPMSProvider:
     @classmethod
     def from_dict(cls, src_dict: Mapping[str, Any]) -> Self:
         d = src_dict
-        id = CPMSProviderId._value2member_map_.get(d["id"]) or CPMSProviderId.parse(d["id"])
+        id = CPMSProviderId.parse(d["id"])
 
         url = d["url"]
         if not isinstance(url, str):
@@ -81,18 +81,18 @@ class CPMSProvider:
 
         # The fields are set directly: attrs' __init__ (keyword arguments, a default factory)
         # cost a third of from_dict on every item of every page, and does nothing else here.
-        cpms_provider = _new(cls)
-        cpms_provider.id = id
-        cpms_provider.url = url
-        cpms_provider.name = name
-        cpms_provider.icon = icon
-        cpms_provider.additional_properties = {}
+        _instance = _new(cls)
+        _instance.id = id
+        _instance.url = url
+        _instance.name = name
+        _instance.icon = icon
+        _instance.additional_properties = {}
 
         if not d.keys() <= _KNOWN_FIELDS:  # most items carry no unknown field: no copy then
-            cpms_provider.additional_properties = {
+            _instance.additional_properties = {
                 key: value for key, value in d.items() if key not in _KNOWN_FIELDS
             }
-        return cpms_provider
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

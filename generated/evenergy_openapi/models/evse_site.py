@@ -14,7 +14,7 @@ T = TypeVar("T", bound="EVSESite")
 
 _new = object.__new__
 
-_KNOWN_FIELDS = frozenset(
+_KNOWN_FIELDS: frozenset[str] = frozenset(
     {
         "id",
         "url",
@@ -108,9 +108,7 @@ class EVSESite:
                     "cpms_connection should be CPMSProviderId | None, not "
                     + type(_cpms_connection).__name__
                 )
-            componentsschemas_cpms_connection_type_0 = CPMSProviderId._value2member_map_.get(
-                _cpms_connection
-            ) or CPMSProviderId.parse(_cpms_connection)
+            componentsschemas_cpms_connection_type_0 = CPMSProviderId.parse(_cpms_connection)
 
             cpms_connection = componentsschemas_cpms_connection_type_0
 
@@ -133,20 +131,20 @@ class EVSESite:
 
         # The fields are set directly: attrs' __init__ (keyword arguments, a default factory)
         # cost a third of from_dict on every item of every page, and does nothing else here.
-        evse_site = _new(cls)
-        evse_site.id = id
-        evse_site.url = url
-        evse_site.evses = evses
-        evse_site.cpms_connection = cpms_connection
-        evse_site.cpms_connection_display_name = cpms_connection_display_name
-        evse_site.user_connected = user_connected
-        evse_site.additional_properties = {}
+        _instance = _new(cls)
+        _instance.id = id
+        _instance.url = url
+        _instance.evses = evses
+        _instance.cpms_connection = cpms_connection
+        _instance.cpms_connection_display_name = cpms_connection_display_name
+        _instance.user_connected = user_connected
+        _instance.additional_properties = {}
 
         if not d.keys() <= _KNOWN_FIELDS:  # most items carry no unknown field: no copy then
-            evse_site.additional_properties = {
+            _instance.additional_properties = {
                 key: value for key, value in d.items() if key not in _KNOWN_FIELDS
             }
-        return evse_site
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

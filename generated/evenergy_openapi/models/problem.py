@@ -17,7 +17,7 @@ T = TypeVar("T", bound="Problem")
 
 _new = object.__new__
 
-_KNOWN_FIELDS = frozenset(
+_KNOWN_FIELDS: frozenset[str] = frozenset(
     {
         "title",
         "detail",
@@ -115,20 +115,20 @@ class Problem:
 
         # The fields are set directly: attrs' __init__ (keyword arguments, a default factory)
         # cost a third of from_dict on every item of every page, and does nothing else here.
-        problem = _new(cls)
-        problem.title = title
-        problem.detail = detail
-        problem.type_ = type_
-        problem.status = status
-        problem.instance = instance
-        problem.field_errors = field_errors
-        problem.additional_properties = {}
+        _instance = _new(cls)
+        _instance.title = title
+        _instance.detail = detail
+        _instance.type_ = type_
+        _instance.status = status
+        _instance.instance = instance
+        _instance.field_errors = field_errors
+        _instance.additional_properties = {}
 
         if not d.keys() <= _KNOWN_FIELDS:  # most items carry no unknown field: no copy then
-            problem.additional_properties = {
+            _instance.additional_properties = {
                 key: value for key, value in d.items() if key not in _KNOWN_FIELDS
             }
-        return problem
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

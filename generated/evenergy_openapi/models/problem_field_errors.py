@@ -11,7 +11,7 @@ T = TypeVar("T", bound="ProblemFieldErrors")
 
 _new = object.__new__
 
-_KNOWN_FIELDS = frozenset({})
+_KNOWN_FIELDS: frozenset[str] = frozenset({})
 
 
 @_attrs_define
@@ -33,8 +33,8 @@ class ProblemFieldErrors:
         d = src_dict
         # The fields are set directly: attrs' __init__ (keyword arguments, a default factory)
         # cost a third of from_dict on every item of every page, and does nothing else here.
-        problem_field_errors = _new(cls)
-        problem_field_errors.additional_properties = {}
+        _instance = _new(cls)
+        _instance.additional_properties = {}
 
         additional_properties = {}
         for prop_name, prop_dict in d.items():
@@ -44,8 +44,8 @@ class ProblemFieldErrors:
 
             additional_properties[prop_name] = additional_property
 
-        problem_field_errors.additional_properties = additional_properties
-        return problem_field_errors
+        _instance.additional_properties = additional_properties
+        return _instance
 
     @property
     def additional_keys(self) -> list[str]:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import json
 import random
 import re
 import threading
 from collections import deque
-from collections.abc import Iterable, Mapping, MutableSequence
+from collections.abc import Callable, Iterable, Mapping, MutableSequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import unquote, unquote_plus, urlsplit
 
@@ -18,6 +20,7 @@ from evenergy_openapi.models import CPMSProvider, EVSESite
 
 from .._client import AsyncEvEnergy, EvEnergy
 from .._constants import DEFAULT_TOKEN_URL, MAX_PAGE_SIZE, MIN_PAGE_SIZE
+from .._resource_base import Endpoint
 from .._resources import ENDPOINTS
 from ._data import FAKE_BASE_URL, checked, make_provider, make_site
 
@@ -25,17 +28,26 @@ _DEFAULT_PAGE_SIZE = 25  # the API's own default, when a request names none
 
 
 def _route_pattern(path: str) -> re.Pattern[str]:
-    """The request paths under the base path that `path` (an openapi.yaml template) matches."""
+    """The request paths under the base path that `path` (an openapi.yaml template) matches.
+
+    Each path parameter is a group, in path order.
+    """
     parts = re.split(r"\{[^}]+\}", path)
-    return re.compile("(?P<id>[^/]+)".join(map(re.escape, parts)) + "/?$")
+    return re.compile("([^/]+)".join(map(re.escape, parts)) + "/?")
 
 
-# Every endpoint the SDK exposes, routed from openapi.yaml's paths; items before lists, so that
-# a provider called "evse_sites" is an item of /cpms_providers, not the list of sites.
-_ROUTES = [
-    (endpoint, _route_pattern(endpoint.path))
-    for endpoint in sorted(ENDPOINTS, key=lambda endpoint: endpoint.id_parameter is None)
-]
+def _routes(endpoints: Iterable[Endpoint]) -> list[tuple[Endpoint, re.Pattern[str]]]:
+    """Each endpoint with its pattern, the most specific first.
+
+    More path parameters first, then the longer template: a provider called "evse_sites" is an
+    item of /cpms_providers, not the list of sites.
+    """
+    ordered = sorted(endpoints, key=lambda e: (-len(e.path_parameters), -len(e.path)))
+    return [(endpoint, _route_pattern(endpoint.path)) for endpoint in ordered]
+
+
+Handler = Callable[[httpx.Request], httpx.Response]
+"""What `FakeEvEnergyAPI.add_handler` takes: a function from the request to the response."""
 _LAST = "<about:blank>"
 BASE_PATH = urlsplit(FAKE_BASE_URL).path  # /v2: what the fake serves; other paths are a 404
 TOKEN_PATH = urlsplit(DEFAULT_TOKEN_URL).path
@@ -78,11 +90,14 @@ class FakeEvEnergyAPI:
     request spends one of `rate_limit` requests; `reset_rate_limit()` refills the budget, as a
     new hour would.
 
-    Requests are routed by the paths of the operations the SDK exposes (see
-    evenergy/_operations.py) under /v2, each to its resource's list in `collections`; any other
-    path is a 404, as the API answers it, so that a `base_url` without /v2 fails in a test as it
-    would in production. The `url` fields of what it sends point at the host it was asked on
-    (`serve()`'s loopback address, say).
+    Requests are routed by the operations the SDK exposes (generator/sdk.yaml), or `endpoints`,
+    under /v2; any other path is a 404, as the API answers it, so that a `base_url` without /v2
+    fails in a test as it would in production. A GET lists or finds items in its resource's list
+    in `collections` (a subresource's lists are in `nested`, by the parent's id:
+    `nested["evses.status_logs"]["evse01..."]`), by every path parameter; any other method
+    answers openapi.yaml's example with its success status, unless `add_handler` gave it a
+    handler. The `url` fields of what it sends point at the host it was asked on (`serve()`'s
+    loopback address, say).
     """
 
     def __init__(
@@ -95,6 +110,7 @@ class FakeEvEnergyAPI:
         rate_limit: int = 1000,
         access_token: str | None = FAKE_ACCESS_TOKEN,
         client_credentials: Mapping[str, str] | None = None,
+        endpoints: Iterable[Endpoint] = ENDPOINTS,
         keep_requests: int | None = None,
     ) -> None:
         rng = random.Random(seed)
@@ -109,10 +125,23 @@ class FakeEvEnergyAPI:
             if providers is not None
             else [make_provider("CHARGEPOINT"), make_provider("SWTCH")]
         )
+        self._routes = _routes(endpoints)
         self.collections: dict[str, list[dict[str, Any]]] = {
-            endpoint.operation.resource.attribute: [] for endpoint in ENDPOINTS
+            endpoint.resource.attribute: [] for endpoint, _ in self._routes
         }
-        """Every resource's items by its client attribute; `sites` and `providers` are two."""
+        """Every resource's items by its client attribute; `sites` and `providers` are two.
+
+        A resource the fake makes no items for starts with openapi.yaml's example of its list.
+        """
+        for endpoint, _ in self._routes:
+            if endpoint.answer in ("page", "list") and isinstance(endpoint.example, list):
+                seeded = self.collections[endpoint.resource.attribute]
+                seeded[:] = seeded or [dict(item) for item in endpoint.example]
+        self.nested: dict[str, dict[str, list[dict[str, Any]]]] = {
+            attribute: {} for attribute in self.collections if "." in attribute
+        }
+        """A subresource's items by its attribute, then by its parent's path values ("a/b")."""
+        self.handlers: dict[tuple[str, str], Handler] = {}
         self.collections.update(evse_sites=self.sites, cpms_providers=self.providers)
         self.access_token = access_token
         self.client_credentials = dict(client_credentials) if client_credentials else None
@@ -260,18 +289,38 @@ class FakeEvEnergyAPI:
                                  f"Unsupported version requested: {version}")  # fmt: skip
         return self._route(request)
 
+    def add_handler(self, method: str, path: str, handler: Handler) -> None:
+        """Answer `method` on `path` (an openapi.yaml template) with `handler(request)`."""
+        self.handlers[method.upper(), path] = handler
+
     def _route(self, request: httpx.Request) -> httpx.Response:
         base, _, path = request.url.path.partition(BASE_PATH)
-        for endpoint, pattern in _ROUTES:
+        for endpoint, pattern in self._routes:
             found = pattern.fullmatch(path) if base == "" else None
-            if found is None:
+            if found is None or endpoint.http_method != request.method:
                 continue
-            items = self.collections[endpoint.operation.resource.attribute]
-            if endpoint.id_parameter is None:
+            handler = self.handlers.get((endpoint.http_method, endpoint.path))
+            if handler is not None:
+                return handler(request)
+            if endpoint.http_method != "GET" or endpoint.answer == "empty":
+                content = b"" if endpoint.example is None else json.dumps(endpoint.example)
+                return httpx.Response(endpoint.status, content=content, headers=self._headers())
+            values = [unquote(value) for value in found.groups()]
+            attribute = endpoint.resource.attribute
+            listed = endpoint.answer in ("page", "list")
+            parents = values if listed else values[:-1]
+            items = (
+                self.nested.get(attribute, {}).get("/".join(parents), [])
+                if attribute in self.nested
+                else self.collections[attribute]
+            )
+            if endpoint.answer == "page":
                 return self._page(request, items)
-            wanted = unquote(found["id"])
+            if endpoint.answer == "list":
+                return httpx.Response(200, json=items, headers=self._headers())
+            wanted = endpoint.path_parameters[-1]
             for item in items:
-                if item["id"] == wanted:
+                if _same(item.get(wanted.wire, item.get("id")), values[-1], wanted.kind):
                     return httpx.Response(
                         200, json=_rebased(item, request), headers=self._headers()
                     )
@@ -291,7 +340,7 @@ class FakeEvEnergyAPI:
                 type="https://api.ev.energy/v2/problems/pagination-parameters/",
                 field_errors={"page_size": [f"Must be from {MIN_PAGE_SIZE} to {MAX_PAGE_SIZE}."]},
             )  # fmt: skip
-        ids = [item["id"] for item in items]
+        ids = [item.get("id") for item in items]
         # A cursor is an item's id: the page holds the items after (or before) it; page_after
         # wins when both are given. An unknown cursor gives an empty page.
         after, before = params.get("page_after"), params.get("page_before")
@@ -319,6 +368,16 @@ class FakeEvEnergyAPI:
             f"FakeEvEnergyAPI(sites={len(self.sites)}, providers={len(self.providers)}, "
             f"remaining={self.remaining}/{self.rate_limit})"
         )
+
+
+def _same(key: object, value: str, kind: str) -> bool:
+    """Whether an item's key is the path's value: equal text, or the same datetime."""
+    if kind != "datetime" or not isinstance(key, str):
+        return str(key) == value
+    try:
+        return datetime.fromisoformat(key) == datetime.fromisoformat(value)
+    except ValueError:
+        return False
 
 
 def _rebased(item: Mapping[str, Any], request: httpx.Request) -> dict[str, Any]:
