@@ -125,6 +125,9 @@ class _Handler(socketserver.StreamRequestHandler):
 class _Server(socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver listens with a backlog of 5: a burst of connections (a pool filling at once)
+    # would have its SYNs dropped and retried seconds later. The kernel caps it at somaxconn.
+    request_queue_size = 1024
 
     def __init__(self, route: Route) -> None:
         super().__init__(("127.0.0.1", 0), _Handler)

@@ -245,7 +245,12 @@ def test_a_cancellation_storm_under_pool_contention_leaves_the_async_client_usab
     async def storm(server: Any) -> str:
         nonlocal answering
         async with AsyncEvEnergy(
-            access_token="t", base_url=f"{server.url}/v2", timeout=30, max_retries=0
+            # No timeout may end a stormed call before it is cancelled, on a loaded machine too;
+            # the last call has 10 s, so a leaked pool fails it quickly.
+            access_token="t",
+            base_url=f"{server.url}/v2",
+            timeout=3600,
+            max_retries=0,
         ) as client:
             for _ in range(rounds):
                 tasks = [asyncio.create_task(client.evse_sites.get(SITE_ID)) for _ in range(calls)]
@@ -258,7 +263,7 @@ def test_a_cancellation_storm_under_pool_contention_leaves_the_async_client_usab
                 outcomes = await asyncio.gather(*tasks, return_exceptions=True)
                 assert all(isinstance(o, asyncio.CancelledError) for o in outcomes), outcomes
             answering = True
-            return (await client.evse_sites.get(SITE_ID)).id
+            return (await client.with_options(timeout=10).evse_sites.get(SITE_ID)).id
 
     with serving(hang_until_answering) as server:
         assert asyncio.run(storm(server)) == site(1)["id"]

@@ -227,7 +227,8 @@ def test_the_longest_allowed_retry_after_is_waited_for(
     [
         ("ALL_PROXY", "socks5://proxy.test:1080", "ImportError"),  # socksio is not installed
         ("HTTPS_PROXY", "ftp://someone:p4ssw0rd-in-proxy@proxy.test", "ValueError"),
-        ("SSL_CERT_FILE", "/no/such/ca-bundle.pem", "FileNotFoundError"),
+        ("SSL_CERT_FILE", "/no/such/ca-bundle.pem", "SSL_CERT_FILE names no file"),
+        ("SSL_CERT_DIR", "/no/such/ca-directory", "SSL_CERT_DIR names no directory"),
     ],
 )
 def test_a_bad_environment_is_a_configuration_error_that_quotes_no_password(

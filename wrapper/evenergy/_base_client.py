@@ -16,6 +16,7 @@ import asyncio
 import contextlib
 import copy
 import logging
+import os
 import platform
 import time
 import weakref
@@ -348,6 +349,10 @@ def _own_http_client(cls: type[HttpClient], settings: Settings) -> HttpClient:
         for url in map(httpx.URL, _setting_urls(settings))
         if url.scheme == "http"
     }
+    for variable, is_there, kind in _CA_VARIABLES:
+        path = os.environ.get(variable)
+        if path and not is_there(path):  # httpx 0.27 would ignore it, 0.28 raise at connect
+            raise ConfigurationError(_ENVIRONMENT + f"{variable} names no {kind}: {path!r}")
     try:
         return cls(
             timeout=settings.timeout,
@@ -376,6 +381,10 @@ def _bounded_by_deadlines(http: httpx.Client) -> httpx.Client:
     return http
 
 
+_CA_VARIABLES = (
+    ("SSL_CERT_FILE", os.path.isfile, "file"),
+    ("SSL_CERT_DIR", os.path.isdir, "directory"),
+)
 _ENVIRONMENT = (
     "the HTTP client could not be set up from the environment (HTTP_PROXY, HTTPS_PROXY, "
     "ALL_PROXY, NO_PROXY, SSL_CERT_FILE, SSL_CERT_DIR): "

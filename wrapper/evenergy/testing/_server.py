@@ -136,6 +136,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's backlog is 5: an async client opening its pool at once would have its
+    # connections dropped and retried a second or more later (the kernel caps it at somaxconn).
+    request_queue_size = 128
 
     def __init__(
         self,
