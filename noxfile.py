@@ -390,7 +390,7 @@ def contract(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Benchmarks of the SDK against raw httpx (not part of CI's pass or fail; see the README).
+    """Benchmarks of the SDK against raw httpx (not part of CI's pass or fail; see CONTRIBUTING.md).
 
     `nox -s bench -- --smoke` runs tiny sizes; `-- --compare reports/bench/old.json` compares.
     """
