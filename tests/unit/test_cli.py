@@ -290,7 +290,7 @@ def test_a_429_says_when_to_retry() -> None:
     code, _, err = run(fake, "providers", "list")
     assert code == 1
     assert re.fullmatch(
-        r"error \(429\): Too Many Requests: Request was rate limited\.; "
+        r"error \(429\): Too Many Requests: Request was rate limited; "
         r"retry after 3600 s \(at \d\d:\d\d:\d\d UTC\)\n",
         err,
     )

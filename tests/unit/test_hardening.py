@@ -205,7 +205,7 @@ def test_a_rate_limit_error_says_when_to_retry(
     wait = caught.value.retry_after
     assert wait is not None
     message = str(caught.value)
-    assert message.startswith("get_evse_site: 429 Too Many Requests: Slow down.: ")
+    assert message.startswith("get_evse_site: 429 Too Many Requests: Slow down; ")
     assert f"retry after {wait:.0f} s (at " in message
     said = message.rpartition("(at ")[2].removesuffix(" UTC)")
     # The moment the wait ends, in UTC: with the date when it is not today.

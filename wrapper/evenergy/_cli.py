@@ -18,7 +18,7 @@ import shlex
 import string
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
 import attrs
@@ -29,7 +29,13 @@ from evenergy_openapi.types import Unset
 
 from ._client import EvEnergy
 from ._constants import ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, LOGGER_NAME
-from ._exceptions import ConfigurationError, EvEnergyError, NotFoundError, RateLimitError
+from ._exceptions import (
+    ConfigurationError,
+    EvEnergyError,
+    NotFoundError,
+    RateLimitError,
+    when_to_retry,
+)
 from ._pagination import SyncPaginator
 from ._resource_base import Endpoint
 from ._resources import ENDPOINTS
@@ -507,10 +513,7 @@ def _error_line(error: EvEnergyError) -> str:
     if not isinstance(error, RateLimitError):
         return f"{prefix}: {problem if problem is not None else error}"
     said = f"{prefix}: {problem if problem is not None else 'rate limited'}"
-    if error.retry_after is None:
-        return f"{said}; retry later (the API did not say when)"
-    at = datetime.now(UTC) + timedelta(seconds=error.retry_after)
-    return f"{said}; retry after {error.retry_after:g} s (at {at:%H:%M:%S} UTC)"
+    return f"{str(said).rstrip('.')}; {when_to_retry(error.retry_after)}"
 
 
 PAGE_SIZE = click.option(

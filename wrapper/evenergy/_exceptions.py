@@ -152,7 +152,7 @@ class RateLimitError(APIStatusError):
         self, message: str, *, response: httpx.Response, problem: ProblemDetails | None
     ) -> None:
         retry_after = parse_retry_after(response.headers.get("Retry-After"))
-        message = f"{message}: {_when_to_retry(retry_after)}"
+        message = f"{message.rstrip('.')}; {when_to_retry(retry_after)}"
         super().__init__(message, response=response, problem=problem)
         self.retry_after: float | None = retry_after
 
@@ -160,7 +160,7 @@ class RateLimitError(APIStatusError):
 _LONGEST_SHOWN_WAIT_S = 10 * 365 * 86400.0  # a moment further away is not worth a date
 
 
-def _when_to_retry(retry_after: float | None) -> str:
+def when_to_retry(retry_after: float | None) -> str:
     """When to retry, as a 429's Retry-After says: a wait in seconds and the UTC time it ends."""
     if retry_after is None:
         return "the API did not say when to retry (its budget is per rolling hour)"
