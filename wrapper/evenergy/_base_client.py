@@ -352,7 +352,8 @@ def _own_http_client(cls: type[HttpClient], settings: Settings) -> HttpClient:
     for variable, is_there, kind in _CA_VARIABLES:
         path = os.environ.get(variable)
         if path and not is_there(path):  # httpx 0.27 would ignore it, 0.28 raise at connect
-            raise ConfigurationError(_ENVIRONMENT + f"{variable} names no {kind}: {path!r}")
+            # The value is not quoted: a variable may hold anything, a password included.
+            raise ConfigurationError(_ENVIRONMENT + f"{variable} names no {kind}")
     try:
         return cls(
             timeout=settings.timeout,
