@@ -98,6 +98,8 @@ class Sdk:
     kind: str
     runner: asyncio.Runner
     clients: list[Client] = field(default_factory=list)
+    waits: list[float] = field(default_factory=list)
+    """The waits between retries of every client made here (given as `sleep`: none is slept)."""
 
     @property
     def is_async(self) -> bool:
@@ -107,9 +109,13 @@ class Sdk:
         options.setdefault("base_url", BASE_URL)
         if "client_id" not in options:
             options.setdefault("access_token", ACCESS_TOKEN)
+        options.setdefault("sleep", self._record_async_wait if self.is_async else self.waits.append)
         client: Client = AsyncEvEnergy(**options) if self.is_async else EvEnergy(**options)
         self.clients.append(client)
         return client
+
+    async def _record_async_wait(self, delay: float) -> None:
+        self.waits.append(delay)
 
     def run(self, value: Any) -> Any:
         return self.runner.run(value) if self.is_async else value

@@ -1,4 +1,4 @@
-"""Fixtures of the unit tests: both clients, a respx router, no real sleeping, a clean env."""
+"""Fixtures of the unit tests: both clients (recording their waits), respx, a clean env."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 import respx
 from hypothesis import settings
 
-from evenergy import _base_client as base_client
 from harness import BASE_URL, Sdk
 
 
@@ -29,17 +28,10 @@ def api() -> Iterator[respx.MockRouter]:
         yield router
 
 
-@pytest.fixture(autouse=True)
-def sleeps(monkeypatch: pytest.MonkeyPatch) -> list[float]:
-    """Record the SDK's waits between retries instead of sleeping."""
-    waited: list[float] = []
-
-    async def no_async_sleep(delay: float) -> None:
-        waited.append(delay)
-
-    monkeypatch.setattr(base_client, "_sleep", waited.append)
-    monkeypatch.setattr(base_client, "_async_sleep", no_async_sleep)
-    return waited
+@pytest.fixture
+def sleeps(sdk: Sdk) -> list[float]:
+    """The waits between retries of the clients `sdk` makes (recorded through `sleep=`)."""
+    return sdk.waits
 
 
 @pytest.fixture(autouse=True)

@@ -33,6 +33,7 @@ def test_no_credentials_is_a_clear_error_at_construction(client_class: type) -> 
         ({"access_token": "t", "timeout": httpx.Timeout(None)}, "finite"),
         ({"access_token": "t", "max_retries": -1}, "max_retries"),
         ({"access_token": "t", "api_version": ""}, "api_version"),
+        ({"access_token": "t", "user": "a user"}, "user is not a valid"),
     ],
 )
 def test_bad_settings_are_refused(
@@ -83,11 +84,12 @@ def test_explicit_credentials_win_over_the_environment(
     assert route.calls.last.request.headers["Authorization"] == "Bearer explicit"
 
 
-def test_the_default_timeout_is_finite(client_class: type) -> None:
-    client = client_class(access_token="t")
-    timeout = client._settings.timeout
-    assert None not in (timeout.connect, timeout.read, timeout.write, timeout.pool)
-    assert timeout.read <= 60
+def test_the_default_timeout_is_finite(sdk: Sdk, api: respx.MockRouter) -> None:
+    route = api.get(f"/evse_sites/{SITE_ID}").respond(200, json=site(1))
+    sdk.get_site(sdk.client())
+    timeout = route.calls.last.request.extensions["timeout"]
+    assert None not in timeout.values()
+    assert timeout["read"] <= 60
 
 
 def test_a_timeout_in_seconds_is_used_for_requests(sdk: Sdk, api: respx.MockRouter) -> None:
@@ -96,18 +98,33 @@ def test_a_timeout_in_seconds_is_used_for_requests(sdk: Sdk, api: respx.MockRout
     assert route.calls.last.request.extensions["timeout"]["read"] == 3.5
 
 
-def test_the_sync_client_closes_what_it_opened() -> None:
+def _opened_http_clients(monkeypatch: pytest.MonkeyPatch, cls: type) -> list[Any]:
+    """Every httpx client of class `cls` made from now on (by the SDK, in these tests)."""
+    opened: list[Any] = []
+    make = cls.__init__
+
+    def recorded(self: Any, *args: Any, **kwargs: Any) -> None:
+        make(self, *args, **kwargs)
+        opened.append(self)
+
+    monkeypatch.setattr(cls, "__init__", recorded)
+    return opened
+
+
+def test_the_sync_client_closes_what_it_opened(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = _opened_http_clients(monkeypatch, httpx.Client)
     with EvEnergy(access_token="t") as client:
-        http = client._transport.http
-        assert not http.is_closed
-    assert http.is_closed
+        client.with_options(timeout=5)  # a view opens nothing
+        assert [http.is_closed for http in opened] == [False]
+    assert [http.is_closed for http in opened] == [True]
 
 
-async def test_the_async_client_closes_what_it_opened() -> None:
+async def test_the_async_client_closes_what_it_opened(monkeypatch: pytest.MonkeyPatch) -> None:
+    opened = _opened_http_clients(monkeypatch, httpx.AsyncClient)
     async with AsyncEvEnergy(access_token="t") as client:
-        http = client._transport.http
-        assert not http.is_closed
-    assert http.is_closed
+        client.with_options(timeout=5)
+        assert [http.is_closed for http in opened] == [False]
+    assert [http.is_closed for http in opened] == [True]
 
 
 def test_a_given_http_client_is_left_open(sdk: Sdk, api: respx.MockRouter) -> None:

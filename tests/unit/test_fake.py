@@ -91,21 +91,20 @@ def test_rate_limit_headers_count_down_and_a_spent_budget_is_429() -> None:
     assert caught.value.retry_after == 3600
 
 
-def test_faults_on_request_exercise_retries_without_sleeping(sleeps: list[float]) -> None:
+def test_faults_on_request_exercise_retries_without_sleeping() -> None:
     fake = FakeEvEnergyAPI()
     fake.fail_next(429, retry_after=2)
     fake.fail_next(503)
     with fake.client() as client:
         assert len(list(client.cpms_providers.list())) == 2
     assert fake.waits[0] == 2.0
-    assert len(fake.waits) == 2
-    assert sleeps == []  # recorded through the client's `sleep` option, not slept
+    assert len(fake.waits) == 2  # recorded through the client's `sleep` option, not slept
     fake.fail_next(503, times=3)
     with fake.client() as client, pytest.raises(InternalServerError):
         list(client.cpms_providers.list())
 
 
-def test_a_client_built_against_the_served_fake_records_its_waits(sleeps: list[float]) -> None:
+def test_a_client_built_against_the_served_fake_records_its_waits() -> None:
     fake = FakeEvEnergyAPI()
     waits: list[float] = []
     with serve(fake) as server:
@@ -115,10 +114,10 @@ def test_a_client_built_against_the_served_fake_records_its_waits(sleeps: list[f
             client.cpms_providers.get("SWTCH")
             fake.fail_next(429, retry_after=4)
             client.with_options(timeout=5).cpms_providers.get("SWTCH")  # keeps `sleep`
-    assert (waits, sleeps) == ([3.0, 4.0], [])
+    assert waits == [3.0, 4.0]
 
 
-def test_the_async_seam_records_waits(sleeps: list[float]) -> None:
+def test_the_async_seam_records_waits() -> None:
     fake = FakeEvEnergyAPI()
     fake.fail_next(503, retry_after=1)
 
@@ -132,7 +131,7 @@ def test_the_async_seam_records_waits(sleeps: list[float]) -> None:
             await client.cpms_providers.get("SWTCH")
 
     asyncio.run(main())
-    assert (fake.waits, sleeps) == ([1.0], [])
+    assert fake.waits == [1.0]
 
 
 @pytest.mark.parametrize("make", [EvEnergy, AsyncEvEnergy])

@@ -29,7 +29,7 @@ from evenergy import (
     RateLimitError,
     ResponseValidationError,
 )
-from evenergy._retry_after import parse_retry_after
+from evenergy._response import parse_retry_after
 from harness import ACCESS_TOKEN, BASE_URL, CLIENT_SECRET, SITE_ID, TOKEN_URL, Sdk, problem, site
 
 

@@ -38,9 +38,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evenergy import APIConnectionError, AsyncEvEnergy, ConfigurationError, EvEnergy, EvEnergyError
-from evenergy import _base_client as base_client
-from evenergy._body import json_body
+from evenergy._config import resolve
 from evenergy._constants import DEFAULT_MAX_RESPONSE_BYTES, MAX_RETRY_DELAY_S, RETRYABLE_STATUSES
+from evenergy._http_client import own_http_client
+from evenergy._response import json_body
 from harness import (
     ACCESS_TOKEN,
     BASE_URL,
@@ -336,33 +337,28 @@ def play(kind: str, world: World, call_number: int, records: Records) -> None:
         options.update(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, token_url=TOKEN_URL)
     records.lines.clear()
     transport = httpx.MockTransport(world.handle)
-    saved = base_client._sleep, base_client._async_sleep
-    setattr(base_client, "_sleep", waits.append)  # noqa: B010 - its type is time.sleep's
-    setattr(base_client, "_async_sleep", no_async_sleep)  # noqa: B010
-    try:
-        with asyncio.Runner() as runner:
-            if kind == "sync":
-                client: EvEnergy | AsyncEvEnergy = EvEnergy(
-                    http_client=httpx.Client(transport=transport), **options
-                )
-                run = _calls(client)[call_number]
-            else:
-                client = AsyncEvEnergy(
-                    http_client=httpx.AsyncClient(transport=transport), **options
-                )
-                call = _calls(client)[call_number]
+    with asyncio.Runner() as runner:
+        if kind == "sync":
+            client: EvEnergy | AsyncEvEnergy = EvEnergy(
+                http_client=httpx.Client(transport=transport), sleep=waits.append, **options
+            )
+            run = _calls(client)[call_number]
+        else:
+            client = AsyncEvEnergy(
+                http_client=httpx.AsyncClient(transport=transport),
+                sleep=no_async_sleep,
+                **options,
+            )
+            call = _calls(client)[call_number]
 
-                def run() -> Any:
-                    return runner.run(call())
+            def run() -> Any:
+                return runner.run(call())
 
-            try:
-                run()
-            except EvEnergyError as error:
-                _assert_clean_error(world, error)
-            _assert_no_secret(world, repr(client), "the client's repr")
-    finally:
-        setattr(base_client, "_sleep", saved[0])  # noqa: B010
-        setattr(base_client, "_async_sleep", saved[1])  # noqa: B010
+        try:
+            run()
+        except EvEnergyError as error:
+            _assert_clean_error(world, error)
+        _assert_no_secret(world, repr(client), "the client's repr")
     for line in records.lines:
         _assert_no_secret(world, line, f"the log line {line[:80]!r}")
     _assert_origins(world)
@@ -542,14 +538,18 @@ def test_any_environment_gives_a_client_or_a_configuration_error_and_no_clear_to
         _assert_clean_error(World("", [], []), refused)
         assert PROXY_PASSWORD not in f"{refused} {refused!r} {refused.__context__!r}"
         return
-    http = client._transport.http
-    if base_url.startswith("http:"):  # plain http: reached directly, never through a proxy
-        assert http._transport_for_url(httpx.URL(base_url)) is http._transport
     assert PROXY_PASSWORD not in repr(client)
     if isinstance(client, EvEnergy):
         client.close()
     else:
         asyncio.run(client.aclose())
+    if base_url.startswith("http:"):  # plain http: reached directly, never through a proxy
+        with mock.patch.dict(os.environ, values):
+            http = own_http_client(
+                httpx.Client, resolve(access_token=ACCESS_TOKEN, base_url=base_url)
+            )
+        assert http._transport_for_url(httpx.URL(base_url)) is http._transport
+        http.close()
 
 
 # Secrets echoed in every encoding they can travel in (issue 20, defect 4).
@@ -727,42 +727,41 @@ def play_siblings(
     options = _family_options(world)
     records.lines.clear()
     transport = httpx.MockTransport(world.handle)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(base_client, "_sleep", waits.append)
-        patch.setattr(base_client, "_async_sleep", no_async_sleep)
-        if kind == "sync":
-            family: EvEnergy | AsyncEvEnergy = EvEnergy(
-                http_client=httpx.Client(transport=transport), **options
-            )
-            for changes, call_number in plan:
-                waits.clear()
-                sent_before = len(world.requests)
-                try:
-                    _calls(family.with_options(**changes))[call_number]()
-                except EvEnergyError as error:
-                    _assert_clean_error(world, error)
-                longest_wait = max(MAX_RETRY_DELAY_S, changes.get("max_retry_after", 60.0))
-                assert all(0 <= wait <= longest_wait for wait in waits), "a sibling's wait"
-                if call_number < 2:  # one request: a token fetch and a send, twice at most
-                    own_retries = changes.get("max_retries", MAX_RETRIES)
-                    assert len(waits) <= 4 * own_retries, "more retries than the call's own"
-                    assert len(world.requests) - sent_before <= 4 * (own_retries + 1)
-        else:
-            family = AsyncEvEnergy(http_client=httpx.AsyncClient(transport=transport), **options)
-            calls = [_calls(family.with_options(**c))[n]() for c, n in plan]
+    if kind == "sync":
+        family: EvEnergy | AsyncEvEnergy = EvEnergy(
+            http_client=httpx.Client(transport=transport), sleep=waits.append, **options
+        )
+        for changes, call_number in plan:
+            waits.clear()
+            sent_before = len(world.requests)
+            try:
+                _calls(family.with_options(**changes))[call_number]()
+            except EvEnergyError as error:
+                _assert_clean_error(world, error)
+            longest_wait = max(MAX_RETRY_DELAY_S, changes.get("max_retry_after", 60.0))
+            assert all(0 <= wait <= longest_wait for wait in waits), "a sibling's wait"
+            if call_number < 2:  # one request: a token fetch and a send, twice at most
+                own_retries = changes.get("max_retries", MAX_RETRIES)
+                assert len(waits) <= 4 * own_retries, "more retries than the call's own"
+                assert len(world.requests) - sent_before <= 4 * (own_retries + 1)
+    else:
+        family = AsyncEvEnergy(
+            http_client=httpx.AsyncClient(transport=transport), sleep=no_async_sleep, **options
+        )
+        calls = [_calls(family.with_options(**c))[n]() for c, n in plan]
 
-            async def checked(call: Any) -> Any:
-                try:
-                    return await call
-                except EvEnergyError as error:  # checked against the secrets known by now
-                    _assert_clean_error(world, error)
-                    return error
+        async def checked(call: Any) -> Any:
+            try:
+                return await call
+            except EvEnergyError as error:  # checked against the secrets known by now
+                _assert_clean_error(world, error)
+                return error
 
-            async def at_once() -> list[Any]:
-                return await asyncio.gather(*map(checked, calls))
+        async def at_once() -> list[Any]:
+            return await asyncio.gather(*map(checked, calls))
 
-            _own_errors_only(plan, asyncio.run(at_once()))
-        _assert_no_secret(world, repr(family), "the client's repr")
+        _own_errors_only(plan, asyncio.run(at_once()))
+    _assert_no_secret(world, repr(family), "the client's repr")
     for line in records.lines:
         _assert_no_secret(world, line, f"the log line {line[:80]!r}")
     _assert_origins(world)

@@ -18,6 +18,7 @@ from evenergy import (
     RateLimit,
     RateLimitError,
     RawResponse,
+    UsageError,
 )
 from harness import (
     BASE_URL,
@@ -77,10 +78,52 @@ def test_with_options_shares_the_pool_token_cache_and_budget(
     sdk.get_site(derived)
     sdk.get_site(client)
     assert tokens.call_count == 1  # one token for both
-    assert derived._transport.http is client._transport.http
     assert client.rate_limit == RateLimit(limit=1000, remaining=990)  # seen through the derived
-    sdk.run(derived.aclose()) if sdk.is_async else derived.close()  # type: ignore[union-attr]
-    assert sdk.get_site(client).id == site(1)["id"]  # closing the derived one closes nothing
+
+
+def _close(sdk: Sdk, client: Any) -> None:
+    sdk.run(client.aclose()) if sdk.is_async else client.close()
+
+
+@pytest.mark.parametrize("closed", ["the view", "the client"])
+def test_closing_a_view_or_its_client_closes_both(
+    sdk: Sdk, api: respx.MockRouter, closed: str
+) -> None:
+    api.get(f"/evse_sites/{SITE_ID}").respond(200, json=site(1))
+    client = sdk.client()
+    view = client.with_options(timeout=5)
+    _close(sdk, view if closed == "the view" else client)
+    for each in (client, view, view.with_options(max_retries=0)):
+        with pytest.raises(UsageError, match="closed"):
+            sdk.get_site(each)
+
+
+@pytest.mark.parametrize("closed", ["the view", "the client"])
+def test_closing_never_closes_a_callers_http_client_but_refuses_calls(
+    sdk: Sdk, api: respx.MockRouter, closed: str
+) -> None:
+    api.get(f"/evse_sites/{SITE_ID}").respond(200, json=site(1))
+    http: httpx.Client | httpx.AsyncClient = httpx.AsyncClient() if sdk.is_async else httpx.Client()
+    client = sdk.client(http_client=http)
+    view = client.with_options(timeout=5)
+    _close(sdk, view if closed == "the view" else client)
+    assert not http.is_closed
+    for each in (client, view):
+        with pytest.raises(UsageError, match="closed"):
+            sdk.get_site(each)
+    _close(sdk, http)
+
+
+def test_a_callers_http_client_closed_by_the_caller_is_a_usage_error(
+    sdk: Sdk, api: respx.MockRouter
+) -> None:
+    api.get(f"/evse_sites/{SITE_ID}").respond(200, json=site(1))
+    http: httpx.Client | httpx.AsyncClient = httpx.AsyncClient() if sdk.is_async else httpx.Client()
+    client = sdk.client(http_client=http)
+    assert sdk.get_site(client).id == site(1)["id"]
+    _close(sdk, http)
+    with pytest.raises(UsageError, match="closed"):
+        sdk.get_site(client)
 
 
 @pytest.mark.parametrize(
@@ -89,7 +132,9 @@ def test_with_options_shares_the_pool_token_cache_and_budget(
         ({"timeout": float("nan")}, ConfigurationError),
         ({"max_retries": -1}, ConfigurationError),
         ({"max_retries": "2"}, TypeError),
-        ({"user": ""}, ValueError),
+        ({"user": ""}, ConfigurationError),
+        ({"user": "two words"}, ConfigurationError),
+        ({"user": 7}, TypeError),
         ({"max_retry_after": -1}, ConfigurationError),
         ({"base_url": "https://elsewhere.test"}, TypeError),
     ],

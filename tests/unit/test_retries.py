@@ -16,8 +16,8 @@ from evenergy import (
     NotFoundError,
     RateLimitError,
 )
+from evenergy._response import parse_retry_after
 from evenergy._retry import backoff_delay, decide
-from evenergy._retry_after import parse_retry_after
 from harness import SITE_ID, Sdk, problem, site
 
 

@@ -20,12 +20,12 @@ import respx
 from evenergy import (
     APIConnectionError,
     APITimeoutError,
-    AsyncEvEnergy,
     ConfigurationError,
-    EvEnergy,
     EvEnergyError,
     ResponseTooLargeError,
 )
+from evenergy._config import resolve
+from evenergy._http_client import own_http_client
 from harness import BASE_URL, CLIENT_SECRET, SITE_ID, TOKEN_URL, Sdk, link, site
 
 BAD_COOKIE = b"session=caf\xc3\xa9; Path=/"  # one non-ASCII byte: no Cookie header can carry it
@@ -244,23 +244,22 @@ def test_a_bad_environment_is_a_configuration_error_that_quotes_no_password(
     sdk.client(http_client=_caller_client(sdk, lambda request: httpx.Response(200)))
 
 
-def _mounted(client: EvEnergy | AsyncEvEnergy, url: str) -> object:
-    return client._transport.http._transport_for_url(httpx.URL(url))
-
-
+@pytest.mark.parametrize("cls", [httpx.Client, httpx.AsyncClient])
 def test_plain_http_settings_are_never_proxied_and_https_ones_are(
-    sdk: Sdk, monkeypatch: pytest.MonkeyPatch
+    cls: type[httpx.Client] | type[httpx.AsyncClient], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ALL_PROXY", "http://proxy.test:3128")
-    client = sdk.client(
-        base_url="http://api.test:8080/v2", client_id="an-id", client_secret=CLIENT_SECRET,
+    settings = resolve(
+        base_url="http://api.test:8080/v2",
+        client_id="an-id",
+        client_secret=CLIENT_SECRET,
         token_url="http://[::1]:9/o/token/",
-    )  # fmt: skip
-    http = client._transport.http
-    direct = http._transport
-    assert _mounted(client, "http://api.test:8080/v2/evse_sites") is direct
-    assert _mounted(client, "http://[::1]:9/o/token/") is direct
-    assert _mounted(client, "https://api.test/v2/evse_sites") is not direct
+    )
+    http = own_http_client(cls, settings)  # what a client given no http_client sends with
+    direct = http._transport  # httpx's transport for what no proxy mount matches
+    for url in ("http://api.test:8080/v2/evse_sites", "http://[::1]:9/o/token/"):
+        assert http._transport_for_url(httpx.URL(url)) is direct
+    assert http._transport_for_url(httpx.URL("https://api.test/v2/evse_sites")) is not direct
 
 
 # What a failed connection says

@@ -27,16 +27,15 @@ from ._exceptions import (
     NotFoundError,
     PaginationError,
     PermissionDeniedError,
+    ProblemDetails,
     RateLimitError,
     ResponseTooLargeError,
     ResponseValidationError,
     UsageError,
 )
 from ._pagination import AsyncPaginator, Page, SyncPaginator
-from ._problem import ProblemDetails
-from ._rate_limit import RateLimit
-from ._raw_response import RawResponse
 from ._resources import *  # noqa: F403 - every resource's classes and models: _resources.__all__
+from ._response import RateLimit, RawResponse
 from ._version import API_VERSION, __version__
 
 __all__ = [

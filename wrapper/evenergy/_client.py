@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Awaitable, Callable
-from functools import cached_property
 from types import TracebackType
 from typing import Self, TypeVar, Unpack
 
 import httpx
 
-from ._base_client import AsyncTransport, SyncTransport
 from ._config import OptionOverrides, Settings, override, resolve
 from ._constants import (
     DEFAULT_MAX_RESPONSE_BYTES,
@@ -18,8 +15,9 @@ from ._constants import (
     DEFAULT_MAX_RETRY_AFTER_S,
 )
 from ._logging import prepare as prepare_logging
-from ._rate_limit import RateLimit
 from ._resources import AsyncResources, SyncResources
+from ._response import RateLimit
+from ._session import AsyncSession, SyncSession
 from ._version import API_VERSION
 
 _Sleep = TypeVar("_Sleep")
@@ -33,10 +31,14 @@ def _checked_sleep(sleep: _Sleep) -> _Sleep:
 
 
 class _ClientBase:
-    """What both clients share: settings, rate limit, repr, with_options."""
+    """What both clients share: a view (its settings) of a session, with_options, repr.
+
+    A client is its settings over a session (`_session`): the HTTP client, token, rate-limit
+    budget and closed flag that it shares with every view `with_options` makes of it.
+    """
 
     _settings: Settings
-    _transport: SyncTransport | AsyncTransport
+    _session: SyncSession | AsyncSession
 
     @property
     def base_url(self) -> str:
@@ -45,30 +47,25 @@ class _ClientBase:
 
     @property
     def rate_limit(self) -> RateLimit | None:
-        """The hourly budget reported by this client's latest response; None before the first."""
-        return self._transport.core.rate_limits.latest
+        """The hourly budget reported by the latest response of this client or its views."""
+        return self._session.rate_limit
 
     def with_options(self, **changes: Unpack[OptionOverrides]) -> Self:
-        """A client with other options: timeout, retries, user, Retry-After or body cap.
+        """A view of this client with other options: timeout, retries, user, Retry-After, body cap.
 
         It may change `timeout`, `max_retries`, `user`, `max_retry_after` and
-        `max_response_bytes`.
+        `max_response_bytes`, each checked as the constructor checks it.
 
         For one call or a block of calls: `client.with_options(timeout=60).evse_sites.get(id)`.
-        It shares this client's connection pool, token cache and rate-limit budget, so it is
-        cheap to make; closing it does nothing, and closing this client closes both. Each value
-        is checked as the constructor checks it.
+        A view shares everything but those options with this client: its connection pool,
+        token, rate-limit budget and its being open. So it is cheap to make, and closing any
+        view closes the client and all its views (each then raises UsageError); the SDK never
+        closes an `http_client` you gave it, whichever view is closed.
         """
-        derived = copy.copy(self)
-        # Its resources (cached properties) belong to this client's transport: made anew.
-        cls = type(self)
-        for name in [
-            n for n in vars(derived) if isinstance(getattr(cls, n, None), cached_property)
-        ]:
-            del vars(derived)[name]
-        derived._settings = override(self._settings, changes)
-        derived._transport = self._transport.derive(derived._settings)
-        return derived
+        view = object.__new__(type(self))
+        view._settings = override(self._settings, changes)
+        view._session = self._session
+        return view
 
     def __repr__(self) -> str:
         credentials = self._settings.credentials
@@ -103,7 +100,7 @@ class EvEnergy(_ClientBase, SyncResources):
     ValueError) before any request.
     """
 
-    _transport: SyncTransport
+    _session: SyncSession
 
     def __init__(
         self,
@@ -124,16 +121,23 @@ class EvEnergy(_ClientBase, SyncResources):
     ) -> None:
         prepare_logging()
         self._settings = resolve(
-            access_token=access_token, client_id=client_id, client_secret=client_secret,
-            token_url=token_url, base_url=base_url, user=user, api_version=api_version,
-            timeout=timeout, max_retries=max_retries, max_retry_after=max_retry_after,
+            access_token=access_token,
+            client_id=client_id,
+            client_secret=client_secret,
+            token_url=token_url,
+            base_url=base_url,
+            user=user,
+            api_version=api_version,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_retry_after=max_retry_after,
             max_response_bytes=max_response_bytes,
-        )  # fmt: skip
-        self._transport = SyncTransport(self._settings, http_client, _checked_sleep(sleep))
+        )
+        self._session = SyncSession(self._settings, http_client, _checked_sleep(sleep))
 
     def close(self) -> None:
-        """Close the connections this client opened."""
-        self._transport.close()
+        """Close this client and its views, and the connections the SDK opened for them."""
+        self._session.close()
 
     def __enter__(self) -> Self:
         return self
@@ -155,7 +159,7 @@ class AsyncEvEnergy(_ClientBase, AsyncResources):
     serves one event loop (see UsageError).
     """
 
-    _transport: AsyncTransport
+    _session: AsyncSession
 
     def __init__(
         self,
@@ -176,16 +180,23 @@ class AsyncEvEnergy(_ClientBase, AsyncResources):
     ) -> None:
         prepare_logging()
         self._settings = resolve(
-            access_token=access_token, client_id=client_id, client_secret=client_secret,
-            token_url=token_url, base_url=base_url, user=user, api_version=api_version,
-            timeout=timeout, max_retries=max_retries, max_retry_after=max_retry_after,
+            access_token=access_token,
+            client_id=client_id,
+            client_secret=client_secret,
+            token_url=token_url,
+            base_url=base_url,
+            user=user,
+            api_version=api_version,
+            timeout=timeout,
+            max_retries=max_retries,
+            max_retry_after=max_retry_after,
             max_response_bytes=max_response_bytes,
-        )  # fmt: skip
-        self._transport = AsyncTransport(self._settings, http_client, _checked_sleep(sleep))
+        )
+        self._session = AsyncSession(self._settings, http_client, _checked_sleep(sleep))
 
     async def aclose(self) -> None:
-        """Close the connections this client opened."""
-        await self._transport.aclose()
+        """Close this client and its views, and the connections the SDK opened for them."""
+        await self._session.aclose()
 
     async def __aenter__(self) -> Self:
         return self

@@ -182,6 +182,14 @@ class OptionOverrides(TypedDict, total=False):
     max_response_bytes: int
 
 
+def _user(value: object) -> str | None:
+    """The default EvEnergy-User: a user id or URL (visible ASCII), or None for none."""
+    try:
+        return check_user(value)
+    except ValueError as error:
+        raise ConfigurationError(str(error)) from None
+
+
 def _retries(value: object) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise TypeError(f"max_retries must be an int, not {type(value).__name__}")
@@ -211,7 +219,7 @@ def _max_response_bytes(value: object) -> int:
 _OVERRIDE_CHECKS: dict[str, Callable[[Any], Any]] = {
     "timeout": _timeout,
     "max_retries": _retries,
-    "user": check_user,
+    "user": _user,
     "max_retry_after": _max_retry_after,
     "max_response_bytes": _max_response_bytes,
 }
@@ -248,7 +256,7 @@ def resolve(
     return Settings(
         base_url=_url_setting(base_url, "base_url", c.ENV_BASE_URL, c.DEFAULT_BASE_URL).rstrip("/"),
         credentials=_credentials(access_token, client_id, client_secret, token_url),
-        user=check_user(user),
+        user=_user(user),
         api_version=api_version,
         timeout=_timeout(timeout),
         max_retries=_retries(max_retries),

@@ -18,7 +18,7 @@ import httpx
 
 from ._checks import check_id
 from ._exceptions import EvEnergyError, PaginationError
-from ._rate_limit import RateLimit
+from ._response import RateLimit
 from ._secret import excerpt
 
 T = TypeVar("T")

@@ -1,10 +1,11 @@
-"""What the rendered resource classes (`_resources.py`) stand on: endpoints, requests, sending.
+"""What the rendered resource classes (`_resources.py`) stand on: endpoints, requests, results.
 
 An `Endpoint` is one operation as openapi.yaml describes it (rendered from generator/sdk.yaml).
 A resource's method passes its arguments here by their names on the wire; `_request` checks and
 encodes them (path parameters percent-encoded, datetimes as ISO 8601, arrays repeated, a JSON
-body of the arguments given) and the transport sends the request. The sync and async bases
-differ only in how they send.
+body of the arguments given), the client's session sends the request under the client's
+settings, and `parse_one` or `parse_list` turn a successful body into the generated models (or
+a ResponseValidationError). The sync and async bases differ only in how they send.
 """
 
 from __future__ import annotations
@@ -13,17 +14,26 @@ import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, Protocol, TypeVar
 from urllib.parse import quote
 
 import httpx
 
-from ._base_client import AsyncTransport, RequestArgs, SyncTransport
 from ._checks import check_id, check_page_size, check_text, check_user, is_header_token
+from ._config import Settings
+from ._exceptions import ResponseValidationError
 from ._pagination import AsyncPaginator, Cursors, Page, PaginatorBase, SyncPaginator, page_of
-from ._parsing import Model, parse_list
-from ._raw_response import RawResponse
+from ._response import NOT_JSON, RawResponse, json_or_error
 from ._secret import scrub
+from ._session import AsyncSession, RequestArgs, SyncSession
+
+
+class Model(Protocol):
+    """What the generated attrs models offer for parsing."""
+
+    @classmethod
+    def from_dict(cls, src_dict: Mapping[str, Any]) -> Any: ...
+
 
 M = TypeVar("M", bound=Model)
 
@@ -153,6 +163,66 @@ def _json(value: object) -> object:
     return value
 
 
+def _body_json(response: httpx.Response, operation: str) -> Any:
+    data, error = json_or_error(response)
+    if data is NOT_JSON:
+        raise ResponseValidationError(
+            operation, f"the body is not JSON ({error})", response=response
+        )
+    return data
+
+
+def _model(model: type[M], data: Any, where: str, operation: str, response: httpx.Response) -> M:
+    if not isinstance(data, dict):
+        raise ResponseValidationError(
+            operation,
+            f"{where} should be a {model.__name__} object, not {type(data).__name__}",
+            response=response,
+        )
+    try:
+        parsed: M = model.from_dict(data)
+    except KeyError as error:
+        reason = f"{where} ({model.__name__}) lacks the required field {error.args[0]!r}"
+        raise ResponseValidationError(operation, reason, response=response) from error
+    except (TypeError, ValueError, AttributeError) as error:
+        reason = f"{where} ({model.__name__}) does not fit: {error}"
+        raise ResponseValidationError(operation, reason, response=response) from error
+    return parsed
+
+
+def parse_one(model: type[M], response: httpx.Response, operation: str) -> M:
+    """Parse a body that is one object of `model`."""
+    try:
+        return _model(model, _body_json(response, operation), "the body", operation, response)
+    except Exception as error:
+        scrub(error)
+        raise
+
+
+def parse_list(model: type[M], response: httpx.Response, operation: str) -> list[M]:
+    """Parse a body that is a JSON array of `model` objects."""
+    try:
+        return _list(model, response, operation)
+    except Exception as error:
+        scrub(error)
+        raise
+
+
+def _list(model: type[M], response: httpx.Response, operation: str) -> list[M]:
+    data = _body_json(response, operation)
+    if not isinstance(data, list):
+        raise ResponseValidationError(
+            operation, f"the body should be an array, not {type(data).__name__}", response=response
+        )
+    if all(type(item) is dict for item in data):
+        from_dict = model.from_dict  # bound once: this runs for every item of every page
+        try:  # the fast path for a page of good items; a failure is located below
+            return [from_dict(item) for item in data]
+        except (KeyError, TypeError, ValueError, AttributeError):
+            pass
+    return [_model(model, item, f"item {i}", operation, response) for i, item in enumerate(data)]
+
+
 def _page(model: type[M], name: str, response: httpx.Response, cursors: Cursors) -> Page[M]:
     try:
         items = parse_list(model, response, name)
@@ -163,8 +233,7 @@ def _page(model: type[M], name: str, response: httpx.Response, cursors: Cursors)
 
 
 class _ResourceBase:
-    def __init__(self, default_user: str | None) -> None:
-        self._default_user = default_user
+    _settings: Settings
 
     def _request(
         self,
@@ -186,7 +255,7 @@ class _ResourceBase:
         sent = {}
         for wire, value in headers.items():
             if wire == USER_HEADER:
-                value = self._default_user if value is None else check_user(value)
+                value = self._settings.user if value is None else check_user(value)
             if value is not None:
                 if not is_header_token(check_text(wire, value)):
                     raise ValueError(f"{wire} is not a valid header value: {value!r}")
@@ -214,15 +283,17 @@ def _with_cursors(args: RequestArgs, cursors: Cursors) -> RequestArgs:
 
 
 class SyncResourceBase(_ResourceBase):
-    """A blocking client's resource: sends through its transport."""
+    """A blocking client's resource: sends through its session, under its settings."""
 
-    def __init__(self, transport: SyncTransport) -> None:
-        super().__init__(transport.core.settings.user)
-        self._transport = transport
+    def __init__(self, session: SyncSession, settings: Settings) -> None:
+        self._session = session
+        self._settings = settings
 
     def _send(self, endpoint: Endpoint, *arguments: Any) -> httpx.Response:
         """Send a call: its path values, query, headers and body, as `_request` takes them."""
-        return self._transport.send(endpoint.name, self._request(endpoint, *arguments))
+        return self._session.send(
+            self._settings, endpoint.name, self._request(endpoint, *arguments)
+        )
 
     def _list(
         self,
@@ -236,7 +307,9 @@ class SyncResourceBase(_ResourceBase):
         args = self._request(endpoint, *call)
 
         def fetch(cursors: Cursors) -> Page[M]:
-            response = self._transport.send(endpoint.name, _with_cursors(args, cursors))
+            response = self._session.send(
+                self._settings, endpoint.name, _with_cursors(args, cursors)
+            )
             return _page(model, endpoint.name, response, cursors)
 
         return SyncPaginator(fetch, page_after=page_after, page_before=page_before)
@@ -251,20 +324,22 @@ class SyncResourceBase(_ResourceBase):
     ) -> RawResponse[Page[M]]:
         """The response of a list's first page; `parse()` gives that Page."""
         args, cursors = self._first_page(endpoint, page_after, page_before, *call)
-        response = self._transport.send(endpoint.name, args)
+        response = self._session.send(self._settings, endpoint.name, args)
         return RawResponse(response, lambda: _page(model, endpoint.name, response, cursors))
 
 
 class AsyncResourceBase(_ResourceBase):
-    """An async client's resource: as SyncResourceBase, awaiting its transport."""
+    """An async client's resource: as SyncResourceBase, awaiting its session."""
 
-    def __init__(self, transport: AsyncTransport) -> None:
-        super().__init__(transport.core.settings.user)
-        self._transport = transport
+    def __init__(self, session: AsyncSession, settings: Settings) -> None:
+        self._session = session
+        self._settings = settings
 
     async def _send(self, endpoint: Endpoint, *arguments: Any) -> httpx.Response:
         """Send a call: its path values, query, headers and body, as `_request` takes them."""
-        return await self._transport.send(endpoint.name, self._request(endpoint, *arguments))
+        return await self._session.send(
+            self._settings, endpoint.name, self._request(endpoint, *arguments)
+        )
 
     def _list(
         self,
@@ -278,7 +353,9 @@ class AsyncResourceBase(_ResourceBase):
         args = self._request(endpoint, *call)
 
         async def fetch(cursors: Cursors) -> Page[M]:
-            response = await self._transport.send(endpoint.name, _with_cursors(args, cursors))
+            response = await self._session.send(
+                self._settings, endpoint.name, _with_cursors(args, cursors)
+            )
             return _page(model, endpoint.name, response, cursors)
 
         return AsyncPaginator(fetch, page_after=page_after, page_before=page_before)
@@ -293,5 +370,5 @@ class AsyncResourceBase(_ResourceBase):
     ) -> RawResponse[Page[M]]:
         """The response of a list's first page; `parse()` gives that Page."""
         args, cursors = self._first_page(endpoint, page_after, page_before, *call)
-        response = await self._transport.send(endpoint.name, args)
+        response = await self._session.send(self._settings, endpoint.name, args)
         return RawResponse(response, lambda: _page(model, endpoint.name, response, cursors))

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import httpx
 
 from ._constants import INITIAL_RETRY_DELAY_S, MAX_RETRY_DELAY_S, RETRYABLE_STATUSES
-from ._retry_after import parse_retry_after
+from ._response import parse_retry_after
 
 REPEATABLE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 """Methods whose request may be sent again after any failure: repeating it changes nothing more."""
