@@ -25,7 +25,7 @@ T = TypeVar("T")
 
 _NO_PAGE = "about:blank"
 _CURSOR_PARAMS = {"next": "page_after", "previous": "page_before"}
-_REL_ALIASES = {"next": {"next"}, "previous": {"previous", "prev"}}
+_REL_ALIASES = {"next": "next", "previous": "previous", "prev": "previous"}  # rel -> page
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +55,14 @@ _PARAM = re.compile(rf"\s*;\s*([^\s;,=]+)\s*(?:=\s*({_QUOTED}|[^\s;,\"]*))?")
 _LINK = re.compile(rf"<([^>]*)>((?:{_PARAM.pattern})*)")
 
 
-def _link_targets(headers: httpx.Headers, rel: str) -> list[str]:
-    """The target of every link whose relation types include `rel` (or an alias of it).
+def _link_targets(headers: httpx.Headers) -> dict[str, list[str]]:
+    """The targets of the "next" and of the "previous" links (aliases included), in order.
 
     httpx's `Response.links` keys links by their rel, so of two "next" links it keeps the last:
-    every Link header is parsed here instead, and nothing is lost.
+    every Link header is parsed here instead, once, and nothing is lost. The same link twice is
+    one.
     """
-    aliases = _REL_ALIASES[rel]
-    targets = []
+    targets: dict[str, list[str]] = {"next": [], "previous": []}
     for value in headers.get_list("link"):
         for link in _LINK.finditer(value):
             params: dict[str, str] = {}
@@ -70,19 +70,21 @@ def _link_targets(headers: httpx.Headers, rel: str) -> list[str]:
                 params.setdefault(name.lower(), param)  # RFC 8288: a repeated rel is ignored
             rels = re.sub(r"\\(.)", r"\1", params.get("rel", "").strip('"'))
             # Relation types are space-separated and case-insensitive.
-            if aliases & set(rels.lower().split()):
-                targets.append(link.group(1).strip())
+            for rel in rels.lower().split():
+                found = targets.get(_REL_ALIASES.get(rel, ""))
+                target = link.group(1).strip()
+                if found is not None and target not in found:
+                    found.append(target)
     return targets
 
 
-def link_cursor(headers: httpx.Headers, rel: str, *, followed: bool) -> str | None:
-    """Return the cursor of the `rel` ("next" or "previous") link, or None if there is no page.
+def _cursor(targets: list[str], rel: str, *, followed: bool) -> str | None:
+    """The cursor of the `rel` ("next" or "previous") page's link, or None if there is no page.
 
     A link that points to a page but carries no readable cursor, or two links that disagree on
     the page, raise PaginationError when the walk follows that link (`followed`), and count as
     no page otherwise.
     """
-    targets = list(dict.fromkeys(_link_targets(headers, rel)))  # the same link twice is one
     if len(targets) > 1:
         if not followed:
             return None
@@ -111,10 +113,11 @@ def link_cursor(headers: httpx.Headers, rel: str, *, followed: bool) -> str | No
 
 def page_of(items: list[T], response: httpx.Response, *, backward: bool = False) -> Page[T]:
     """Build the page that `response` delivered `items` in, for a walk in that direction."""
+    targets = _link_targets(response.headers)
     return Page(
         items=items,
-        next_cursor=link_cursor(response.headers, "next", followed=not backward),
-        previous_cursor=link_cursor(response.headers, "previous", followed=backward),
+        next_cursor=_cursor(targets["next"], "next", followed=not backward),
+        previous_cursor=_cursor(targets["previous"], "previous", followed=backward),
         rate_limit=RateLimit.from_headers(response.headers),
         headers=response.headers,
     )
