@@ -396,9 +396,7 @@ def bench(session: nox.Session) -> None:
     `nox -s bench -- --smoke` runs tiny sizes; `-- --compare reports/bench/old.json` compares.
     """
     session.install(*CONSTRAINTS, "--reinstall-package", "evenergy", ".")
-    session.run(
-        "python", "tests/benchmarks/run.py", *session.posargs, env={"PYTHONPATH": "scripts"}
-    )
+    session.run("python", "tests/benchmarks/run.py", *session.posargs)
 
 
 @nox.session
