@@ -139,8 +139,9 @@ def render_resources(session: nox.Session, package: Path, output: Path, *fixture
 
     `fixture` (a spec and its sdk.yaml) renders a scratch package's instead of the SDK's.
     """
-    session.run("python", str(GENERATOR / "render_resources.py"), str(package), str(output),
-                *fixture)  # fmt: skip
+    renderer = str(GENERATOR / "render_resources.py")
+    scripts = {"PYTHONPATH": str(ROOT / "scripts")}  # its $ref resolver: scripts/openapi_refs.py
+    session.run("python", renderer, str(package), str(output), *fixture, env=scripts)
     config = ("--config", str(ROOT / "pyproject.toml"))
     session.run("ruff", "check", "--fix-only", "--quiet", *config, str(output))
     session.run("ruff", "format", "--quiet", *config, str(output))
@@ -395,9 +396,7 @@ def bench(session: nox.Session) -> None:
     `nox -s bench -- --smoke` runs tiny sizes; `-- --compare reports/bench/old.json` compares.
     """
     session.install(*CONSTRAINTS, "--reinstall-package", "evenergy", ".")
-    session.run(
-        "python", "tests/benchmarks/run.py", *session.posargs, env={"PYTHONPATH": "scripts"}
-    )
+    session.run("python", "tests/benchmarks/run.py", *session.posargs)
 
 
 @nox.session

@@ -1,8 +1,9 @@
 """Render wrapper/evenergy/_resources.py from generator/sdk.yaml, openapi.yaml and the models.
 
-Usage: render_resources.py PACKAGE OUTPUT [SPEC SDK_YAML] (the last two for a scratch package on
-the installed runtime: the tests' fixture). sdk.yaml maps each method to `METHOD /path`; the rest
-comes from the spec. What cannot be honoured stops it with one line naming the method and why.
+Usage: PYTHONPATH=scripts render_resources.py PACKAGE OUTPUT [SPEC SDK_YAML] (the last two for a
+scratch package on the installed runtime: the tests' fixture; scripts/ holds its $ref resolver).
+sdk.yaml maps each method to `METHOD /path`; the rest comes from the spec. What cannot be
+honoured stops it with one line naming the method and why.
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ import keyword
 import re
 import sys
 from collections import namedtuple
-from functools import reduce
 from pathlib import Path
 from typing import Any, NamedTuple
 
 import jinja2
 import yaml
+
+from openapi_refs import BrokenRefError, resolve
 
 TEMPLATE = Path(__file__).resolve().parent / "wrapper" / "resources.py.jinja"
 NAMED = {"EvEnergy-User": "user", "EvEnergy-Version": None}  # None: the transport sends it
@@ -35,14 +37,6 @@ Argument = namedtuple("Argument", "name wire kind required nullable example", de
 
 class DeclarationError(Exception):
     """A declaration that the spec or the generated package does not bear out."""
-
-
-def resolve(spec: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
-    """The node a `$ref` points to (followed until it is not one)."""
-    while "$ref" in node:
-        parts = [p.replace("~1", "/").replace("~0", "~") for p in node["$ref"][2:].split("/")]
-        node = reduce(lambda found, part: found[part], parts, spec)
-    return node
 
 
 class Describer(NamedTuple):
@@ -200,7 +194,7 @@ def main(argv: list[str]) -> int:
     sys.path.insert(0, str(package.resolve().parent))
     try:  # the runtime is the package's own (.), or evenergy's for a scratch package
         output.write_text(render(spec, sdk, package.resolve(), "evenergy." if rest else "."))
-    except (DeclarationError, OSError, yaml.YAMLError) as error:
+    except (DeclarationError, BrokenRefError, OSError, yaml.YAMLError) as error:
         print(f"render_resources: {' '.join(str(error).split())}", file=sys.stderr)
         return 1
     return 0

@@ -26,6 +26,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from openapi_refs import BrokenRefError, resolve
+
 METHODS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
 COMPONENTS = ("schemas", "parameters", "headers", "requestBodies", "responses", "securitySchemes")
 SCHEMA_FACTS = (
@@ -56,25 +58,6 @@ REFUSED = " -- not as is: "
 Facts = dict[str, dict[str, Any]]
 """What a description says about one thing (an operation, a component), by place inside it:
 `200 application/json.id` -> {"type": "string", "required": True}."""
-
-
-class DescriptionError(ValueError):
-    """A description this script cannot read: a `$ref` that points nowhere."""
-
-
-def resolve(document: dict[str, Any], node: Any) -> Any:
-    """The node a local `$ref` points to, followed until it is not one (or loops)."""
-    seen: set[str] = set()
-    while isinstance(node, dict) and isinstance(node.get("$ref"), str) and node["$ref"] not in seen:
-        seen.add(node["$ref"])
-        found: Any = document
-        try:
-            for part in node["$ref"].removeprefix("#/").split("/"):
-                found = found[part.replace("~1", "/").replace("~0", "~")]
-        except (KeyError, TypeError):
-            raise DescriptionError(f"$ref {node['$ref']!r} points to nothing") from None
-        node = found
-    return node
 
 
 def _ref(node: Any) -> str | None:
@@ -639,7 +622,7 @@ def main(argv: list[str]) -> int:
     try:
         old, new = (yaml.load(Path(path).read_text(), Loader=loader) for path in argv)  # noqa: S506
         lines = differences(old, new)
-    except (OSError, yaml.YAMLError, DescriptionError) as error:
+    except (OSError, yaml.YAMLError, BrokenRefError) as error:
         print(f"upstream_diff: {error}", file=sys.stderr)
         return 1
     print("\n".join(lines) if lines else "no changes in the operations' contracts")

@@ -10,6 +10,8 @@ from typing import Any
 import attrs
 import yaml
 
+from openapi_refs import resolve  # scripts/ is on the tests' path
+
 SPEC_PATH = Path(__file__).resolve().parent.parent / "openapi.yaml"
 SPEC_URI = "urn:evenergy:openapi"
 
@@ -31,16 +33,6 @@ class Example:
 
 def _escape(key: str) -> str:
     return key.replace("~", "~0").replace("/", "~1")
-
-
-def resolve(spec: dict[str, Any], node: Any) -> Any:
-    """Follow a local $ref (one level after another) to the object it names."""
-    while isinstance(node, dict) and "$ref" in node:
-        target: Any = spec
-        for part in node["$ref"].removeprefix("#/").split("/"):
-            target = target[part.replace("~1", "/").replace("~0", "~")]
-        node = target
-    return node
 
 
 def examples(spec: dict[str, Any]) -> Iterator[Example]:

@@ -1,29 +1,34 @@
 """A minimal stand-in for the API, for the benchmarks: it must cost as little as possible.
 
-A bare asyncio server (HTTP/1.1 keep-alive) that answers every request from pre-rendered bytes:
-each distinct request target is rendered once, then served from a cache, so the server's own
-share of a measurement is a read, a dictionary look-up and a write. The runner measures that
-share too, with a bare socket client that sends the same requests and only reads the bytes.
+tests/loopback.py's server (HTTP/1.1 keep-alive), in a process of its own so that it takes no
+time from the client being measured, answering every request from a reply rendered once per
+request target: after the first, the server's own share of a request is reading it, a cache
+look-up and a write. The runner measures that share too, with a bare socket client that sends
+the same requests and only reads the bytes.
 
 The first path segment is the size of the data set, so one server serves every benchmark:
 /20000/v2/evse_sites?page_size=100 lists 20,000 sites, /100/v2/evse_sites/{id} gets one.
 
-    python bench_server.py --port 8123
+    PYTHONPATH=tests python tests/benchmarks/bench_server.py
+
+prints the server's URL, and serves until its standard input ends.
 """
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import json
+import sys
 from functools import cache
 from urllib.parse import parse_qs, urlsplit
 
+from loopback import Received, Reply, serving
+
 ID_DIGITS = 26
-HEADERS = (
-    b"Content-Type: application/json\r\nEvEnergy-Version: 2\r\n"
-    b"X-RateLimit-Limit: 1000000\r\nX-RateLimit-Remaining: 999999\r\n"
-)
+HEADERS = {
+    "EvEnergy-Version": "2",
+    "X-RateLimit-Limit": "1000000",
+    "X-RateLimit-Remaining": "999999",
+}
 
 
 def site_id(index: int) -> str:
@@ -42,19 +47,15 @@ def site(index: int) -> dict[str, object]:
     }
 
 
-def response(status: str, body: bytes, extra: str = "") -> bytes:
-    head = f"HTTP/1.1 {status}\r\nContent-Length: {len(body)}\r\n{extra}".encode()
-    return head + HEADERS + b"\r\n" + body
-
-
 @cache
-def answer(target: bytes) -> bytes:
-    """The whole response to one request target, rendered once."""
-    url = urlsplit(target.decode())
+def answer(target: str) -> Reply:
+    """The reply to one request target, rendered once."""
+    url = urlsplit(target)
     parts = url.path.strip("/").split("/")  # total, "v2", "evse_sites"[, id]
     total = int(parts[0])
     if len(parts) == 4:
-        return response("200 OK", json.dumps(site(int(parts[3].removeprefix("site")))).encode())
+        body = json.dumps(site(int(parts[3].removeprefix("site")))).encode()
+        return Reply(body=body, headers=HEADERS)
     query = parse_qs(url.query)
     size = int(query.get("page_size", ["25"])[0])
     after = query.get("page_after", [""])[0]
@@ -66,30 +67,15 @@ def answer(target: bytes) -> bytes:
         if end < total
         else "<about:blank>"
     )
-    link = f'Link: <about:blank>; rel="previous", {following}; rel="next"\r\n'
-    return response("200 OK", body, link)
+    link = f'<about:blank>; rel="previous", {following}; rel="next"'
+    return Reply(body=body, headers={**HEADERS, "Link": link})
 
 
-async def serve_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-    try:
-        while True:
-            head = await reader.readuntil(b"\r\n\r\n")  # GET requests: no body to read
-            target = head.split(b" ", 2)[1]
-            writer.write(answer(target))
-            await writer.drain()
-    except (asyncio.IncompleteReadError, ConnectionError):
-        pass
-    finally:
-        writer.close()
-
-
-async def main(port: int) -> None:
-    server = await asyncio.start_server(serve_connection, "127.0.0.1", port, backlog=256)
-    async with server:
-        await server.serve_forever()
+def route(request: Received) -> Reply:
+    return answer(request.path)
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--port", type=int, required=True)
-    asyncio.run(main(parser.parse_args().port))
+    with serving(route) as server:
+        print(server.url, flush=True)
+        sys.stdin.read()  # the runner closes it to stop the server

@@ -1,8 +1,8 @@
 """Benchmarks: what the SDK costs over raw httpx, measured in one run with A/B alternation.
 
-Starts bench_server (a bare asyncio server answering from pre-rendered bytes) on a free loopback
-port, then measures, alternating SDK and raw httpx round after round so that both see the same
-machine load:
+Starts bench_server (tests/loopback.py's server answering from pre-rendered replies, in a process
+of its own) on a free loopback port, then measures, alternating SDK and raw httpx round after
+round so that both see the same machine load:
 
 1. get     EvEnergy.evse_sites.get against httpx.Client.get + response.json()
 2. walk    iterating 20,000 sites in pages of 100 against a raw loop following the Link header
@@ -38,14 +38,13 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 import httpx
 
 from evenergy import AsyncEvEnergy, EvEnergy
-from evenergy._base_client import user_agent
-from mock_server import free_port  # scripts/ is on PYTHONPATH (nox -s bench, the smoke test)
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
@@ -88,35 +87,35 @@ class Result:
 
 @contextmanager
 def bench_server() -> Iterator[str]:
-    """Run bench_server in its own process; yield the host URL."""
-    port = free_port()
-    command = [sys.executable, str(HERE / "bench_server.py"), "--port", str(port)]
-    process = subprocess.Popen(command, cwd=HERE)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{url}/1/v2/evse_sites/{SITE}", timeout=1)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the benchmark server did not start") from None
-                time.sleep(0.05)  # polling a server we started
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
+    """Run bench_server in its own process; yield its URL. Closing its standard input stops it."""
+    command = [sys.executable, str(HERE / "bench_server.py")]
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "tests")}  # tests/loopback.py
+    with subprocess.Popen(
+        command, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as process:
+        assert process.stdin is not None
+        assert process.stdout is not None
+        try:
+            url = process.stdout.readline().strip()  # printed once it listens
+            if not url:
+                raise RuntimeError("the benchmark server did not start")
+            yield url
+        finally:
+            process.stdin.close()
+            process.wait(timeout=10)
 
 
-def headers() -> dict[str, str]:
-    """What the SDK sends, so that raw httpx does the same work on the wire."""
-    return {
-        "Authorization": f"Bearer {TOKEN}",
-        "EvEnergy-Version": "2",
-        "Accept": "application/json, application/problem+json",
-        "User-Agent": user_agent(),
-    }
+@cache
+def headers(host: str) -> dict[str, str]:
+    """What the SDK sends, read off one of its requests, so that raw httpx does the same work."""
+    sent: list[httpx.Request] = []
+    with (
+        httpx.Client(event_hooks={"request": [sent.append]}) as http,
+        EvEnergy(access_token=TOKEN, base_url=f"{host}/1/v2", http_client=http) as client,
+    ):
+        client.evse_sites.get(SITE)
+    wanted = ("Authorization", "EvEnergy-Version", "Accept", "User-Agent")
+    return {name: sent[0].headers[name] for name in wanted}
 
 
 class BareClient:
@@ -128,7 +127,7 @@ class BareClient:
         self._socket = socket.create_connection((name, int(port)))
         self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self._reader = self._socket.makefile("rb")
-        lines = "".join(f"{k}: {v}\r\n" for k, v in headers().items())
+        lines = "".join(f"{k}: {v}\r\n" for k, v in headers(host).items())
         self._head = f"HTTP/1.1\r\nHost: {address}\r\n{lines}\r\n".encode()
 
     def get(self, target: str) -> bytes:
@@ -202,7 +201,7 @@ def bench_get(host: str, sizes: Sizes) -> Result:
     base = f"{host}/100/v2"
     n = sizes.gets_per_round
     with EvEnergy(access_token=TOKEN, base_url=base) as client, httpx.Client() as raw:
-        sent = headers()
+        sent = headers(host)
 
         def sdk() -> float:
             return timed(lambda: [client.evse_sites.get(SITE) for _ in range(n)]) / n
@@ -234,7 +233,7 @@ def raw_sites(raw: httpx.Client, url: str, sent: dict[str, str]) -> Iterator[Any
 def bench_walk(host: str, sizes: Sizes) -> Result:
     base = f"{host}/{sizes.walk_sites}/v2"
     with EvEnergy(access_token=TOKEN, base_url=base) as client, httpx.Client() as raw:
-        sent = headers()
+        sent = headers(host)
 
         def sdk() -> float:
             return timed(lambda: sum(1 for _ in client.evse_sites.list(page_size=100)))
@@ -286,12 +285,12 @@ def bench_async(host: str, sizes: Sizes) -> Result:
     limits = httpx.Limits(max_connections=width, max_keepalive_connections=width)
 
     async def run_all() -> Rounds:
-        sent = headers()
+        sent = headers(host)
         async with (
-            AsyncEvEnergy(access_token=TOKEN, base_url=base,
-                          http_client=httpx.AsyncClient(limits=limits)) as client,
+            httpx.AsyncClient(limits=limits) as http,
+            AsyncEvEnergy(access_token=TOKEN, base_url=base, http_client=http) as client,
             httpx.AsyncClient(limits=limits) as raw,
-        ):  # fmt: skip
+        ):
             gate = asyncio.Semaphore(width)
 
             async def sdk_one() -> None:
@@ -314,7 +313,6 @@ def bench_async(host: str, sizes: Sizes) -> Result:
                 pair = [(sdk_one, sdk_rates), (raw_one, raw_rates)]
                 for one, rates in pair if round_number % 2 == 0 else reversed(pair):
                     rates.append(await throughput(one))
-            await client._transport.http.aclose()
             return Rounds.of(sdk_rates, raw_rates)
 
     measured = asyncio.run(run_all())

@@ -12,7 +12,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from evenergy.testing import FAKE_ACCESS_TOKEN, FakeEvEnergyAPI
-from spec_examples import SPEC_URI, load_spec, resolve
+from openapi_refs import resolve
+from spec_examples import SPEC_URI, load_spec
 
 SPEC = load_spec()
 REGISTRY: Registry[Any] = Registry().with_resource(

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 
 from evenergy_openapi import models
-from spec_examples import as_written, examples, load_spec, resolve
+from openapi_refs import resolve
+from spec_examples import as_written, examples, load_spec
 
 SPEC = load_spec()
 

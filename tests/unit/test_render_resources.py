@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -32,6 +33,7 @@ def render(
         capture_output=True,
         text=True,
         check=False,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "scripts")},
     )
 
 
@@ -101,3 +103,15 @@ def test_a_required_query_parameter_is_keyword_only_not_a_path_parameter(tmp_pat
     source = (tmp_path / "out.py").read_text()
     assert "def get(self, evse_site_id: str, *, as_of: str, user: str | None = None)" in source
     assert re.search(r"""\{['"]as_of['"]: as_of\}""", source)
+
+
+def test_a_ref_that_points_to_nothing_is_one_line(tmp_path: Path) -> None:
+    spec = yaml.safe_load((ROOT / "openapi.yaml").read_text())
+    parameters = spec["paths"]["/evse_sites"]["get"]["parameters"]
+    parameters.append({"$ref": "#/components/parameters/Gone"})
+    (tmp_path / "spec.yaml").write_text(yaml.safe_dump(spec))
+    done = render(tmp_path, (ROOT / "generator" / "sdk.yaml").read_text(), tmp_path / "spec.yaml")
+    assert done.returncode == 1
+    assert done.stderr == (
+        "render_resources: $ref '#/components/parameters/Gone' points to nothing\n"
+    ), done.stderr

@@ -9,7 +9,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from spec_examples import SPEC_URI, examples, load_spec, resolve
+from openapi_refs import resolve
+from spec_examples import SPEC_URI, examples, load_spec
 
 SPEC = load_spec()
 EXAMPLES = list(examples(SPEC))

@@ -15,6 +15,7 @@ import attrs
 
 from evenergy_openapi.models import CPMSProvider, CPMSProviderId, EVSESite
 
+from .._cli import _field_names  # a model's schema fields (the CLI's columns)
 from .._constants import DEFAULT_BASE_URL
 
 FAKE_BASE_URL = DEFAULT_BASE_URL  # the fake answers on the live API's URLs
@@ -30,10 +31,6 @@ def _ulid(rng: random.Random) -> str:
     return "01" + "".join(rng.choice(_CROCKFORD) for _ in range(24))
 
 
-def _fields(model: type) -> list[str]:
-    return [f.name for f in attrs.fields(model) if f.name != "additional_properties"]
-
-
 def _required(model: type) -> list[str]:
     return [f.name for f in attrs.fields(model) if f.default is attrs.NOTHING]
 
@@ -45,7 +42,7 @@ def checked(model: type[EVSESite] | type[CPMSProvider], data: Mapping[str, Any])
     one left out is filled in as null, as the API sends it. Ids must have the API's form.
     """
     name = model.__name__
-    known = _fields(model)
+    known = _field_names(model)
     unknown = sorted(set(data) - set(known))
     if unknown:
         raise ValueError(f"{name} has no field {unknown[0]!r} (its fields: {', '.join(known)})")
