@@ -28,9 +28,9 @@ def modules_on_the_path(call: Callable[[], object]) -> list[str]:
         if event != "call":
             return
         module = str(frame.f_globals.get("__name__", ""))
-        if module.startswith(SDK_PACKAGES) and not module.startswith(TEST_HELPERS):
-            if module not in path:
-                path.append(module)
+        ours = module.startswith(SDK_PACKAGES) and not module.startswith(TEST_HELPERS)
+        if ours and module not in path:
+            path.append(module)
 
     sys.setprofile(record)
     try:

@@ -21,7 +21,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
-import attrs
 import click
 
 from evenergy_openapi.models import CPMSProvider, EVSESite
@@ -37,7 +36,7 @@ from ._exceptions import (
     when_to_retry,
 )
 from ._pagination import SyncPaginator
-from ._resource_base import Endpoint
+from ._resource_base import Endpoint, field_names
 from ._resources import ENDPOINTS
 from ._version import API_VERSION, __version__
 
@@ -92,7 +91,7 @@ def columns_of(model: type[T]) -> Columns[T]:
     def column(name: str) -> tuple[str, Callable[[T], str]]:
         return _json_name(name).upper(), lambda item: _cell(getattr(item, name))
 
-    return [column(name) for name in _field_names(model)]
+    return [column(name) for name in field_names(model)]
 
 
 def _cell(value: Any) -> str:
@@ -114,11 +113,6 @@ def _csv_row(values: list[Any]) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerow(values)
     return out.getvalue()
-
-
-def _field_names(model: type) -> list[str]:
-    """A model's attributes, one per field of its schema."""
-    return [f.name for f in attrs.fields(model) if f.name != "additional_properties"]
 
 
 def _json_name(attribute: str) -> str:
@@ -233,7 +227,7 @@ class _Writer:
 
     def __init__(self, fmt: str, model: type, columns: Columns[Any], *, many: bool) -> None:
         self.fmt, self.columns, self.many = fmt, columns, many
-        self._fields = [_json_name(name) for name in _field_names(model)]
+        self._fields = [_json_name(name) for name in field_names(model)]
         self.out = _Stdout()
         self.written = 0
         self.last_id: str | None = None

@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any, Literal, Protocol, TypeVar
 from urllib.parse import quote
 
+import attrs
 import httpx
 
 from ._checks import check_id, check_page_size, check_text, check_user, is_header_token
@@ -36,6 +37,12 @@ class Model(Protocol):
 
 
 M = TypeVar("M", bound=Model)
+
+
+def field_names(model: type) -> list[str]:
+    """A generated model's attributes, one per field of its schema (for the CLI and the fake)."""
+    return [f.name for f in attrs.fields(model) if f.name != "additional_properties"]
+
 
 Answer = Literal["page", "model", "list", "empty"]
 """What a successful answer holds: a page of a list, one object, an unpaged array, nothing."""

@@ -15,8 +15,8 @@ import attrs
 
 from evenergy_openapi.models import CPMSProvider, CPMSProviderId, EVSESite
 
-from .._cli import _field_names  # a model's schema fields (the CLI's columns)
 from .._constants import DEFAULT_BASE_URL
+from .._resource_base import field_names
 
 FAKE_BASE_URL = DEFAULT_BASE_URL  # the fake answers on the live API's URLs
 
@@ -42,7 +42,7 @@ def checked(model: type[EVSESite] | type[CPMSProvider], data: Mapping[str, Any])
     one left out is filled in as null, as the API sends it. Ids must have the API's form.
     """
     name = model.__name__
-    known = _field_names(model)
+    known = field_names(model)
     unknown = sorted(set(data) - set(known))
     if unknown:
         raise ValueError(f"{name} has no field {unknown[0]!r} (its fields: {', '.join(known)})")
