@@ -49,7 +49,9 @@ def fake() -> FakeEvEnergyAPI:
 def test_one_get_passes_through_at_most_seven_modules(
     fake: FakeEvEnergyAPI, credentials: str
 ) -> None:
-    options = {} if credentials == "access token" else {"client_id": "id", "client_secret": "s"}
+    options: dict[str, Any] = {}
+    if credentials == "client credentials":
+        options = {"client_id": "id", "client_secret": "s"}
     with fake.client(**options) as client:
         site_id = next(iter(client.evse_sites.list())).id  # a token is fetched and kept
         path = modules_on_the_path(lambda: client.evse_sites.get(site_id))

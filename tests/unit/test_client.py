@@ -101,7 +101,7 @@ def test_a_timeout_in_seconds_is_used_for_requests(sdk: Sdk, api: respx.MockRout
 def _opened_http_clients(monkeypatch: pytest.MonkeyPatch, cls: type) -> list[Any]:
     """Every httpx client of class `cls` made from now on (by the SDK, in these tests)."""
     opened: list[Any] = []
-    make = cls.__init__
+    make = vars(cls)["__init__"]
 
     def recorded(self: Any, *args: Any, **kwargs: Any) -> None:
         make(self, *args, **kwargs)

@@ -246,7 +246,7 @@ def test_a_bad_environment_is_a_configuration_error_that_quotes_no_password(
 
 @pytest.mark.parametrize("cls", [httpx.Client, httpx.AsyncClient])
 def test_plain_http_settings_are_never_proxied_and_https_ones_are(
-    cls: type[httpx.Client] | type[httpx.AsyncClient], monkeypatch: pytest.MonkeyPatch
+    cls: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("ALL_PROXY", "http://proxy.test:3128")
     settings = resolve(

@@ -461,7 +461,6 @@ class SyncSession(_SessionBase):
     def send(self, settings: Settings, operation: str, args: RequestArgs) -> httpx.Response:
         """Send one call's request under a view's settings; its successful response, or raise."""
         try:
-            self._check_open()
             grant = self._authorization(settings, stale=None)
             request = self._build(settings, operation, args, grant)
             response = self._exchange(settings, operation, request)
@@ -629,7 +628,6 @@ class AsyncSession(_SessionBase):
         """Send one call's request under a view's settings; its successful response, or raise."""
         try:
             self._loop.check()
-            self._check_open()
             grant = await self._authorization(settings, stale=None)
             request = self._build(settings, operation, args, grant)
             response = await self._exchange(settings, operation, request)
