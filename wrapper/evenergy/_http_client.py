@@ -1,8 +1,9 @@
 """The SDK's own httpx clients: no cookies, proxies only for https, a bounded pool, deadlines.
 
-Used when a client is given no `http_client`. Proxies and CA certificates come from the
-environment (httpx's trust_env), checked here so that a bad value is a ConfigurationError when
-the client is made, not at the first call.
+Used when a client is given no `http_client`, and imported only then: httpcore (which httpx
+itself imports only when it first connects) would otherwise add a third to `import evenergy`.
+Proxies and CA certificates come from the environment (httpx's trust_env), checked here so that
+a bad value is a ConfigurationError when the client is made, not at the first call.
 
 httpx's timeouts bound each wait (to connect, between two reads), so a server that trickles its
 headers a byte at a time never trips them. The async client cancels an attempt at its deadline
@@ -19,7 +20,6 @@ import os
 import ssl
 import time
 from collections.abc import Iterable
-from contextvars import ContextVar
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -29,21 +29,10 @@ import httpx
 from ._auth import ClientCredentials
 from ._constants import MAX_CONNECTIONS
 from ._exceptions import ConfigurationError
+from ._session import ATTEMPT_DEADLINE
 
 if TYPE_CHECKING:
     from ._config import Settings
-
-ATTEMPT_DEADLINE: ContextVar[float | None] = ContextVar("evenergy_attempt_deadline", default=None)
-"""The perf_counter time by which this thread's attempt must end; None outside an attempt."""
-
-
-def check_http_client(http_client: object, expected: type) -> None:
-    """TypeError unless `http_client` is None or an `expected` (httpx.Client or AsyncClient)."""
-    if http_client is not None and not isinstance(http_client, expected):
-        raise TypeError(
-            f"http_client must be an httpx.{expected.__name__}, not {type(http_client).__name__}"
-        )
-
 
 HttpClient = TypeVar("HttpClient", httpx.Client, httpx.AsyncClient)
 

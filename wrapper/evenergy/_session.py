@@ -34,6 +34,7 @@ import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import AbstractAsyncContextManager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Generic, TypeVar, cast
@@ -61,13 +62,15 @@ from ._exceptions import (
     UsageError,
     status_error,
 )
-from ._http_client import ATTEMPT_DEADLINE, check_http_client, own_http_client
 from ._response import RateLimit
 from ._retry import REPEATABLE_METHODS, Retry, decide
 from ._secret import Secret, scrub
 from ._version import __version__
 
 logger = logging.getLogger(LOGGER_NAME)
+
+ATTEMPT_DEADLINE: ContextVar[float | None] = ContextVar("evenergy_attempt_deadline", default=None)
+"""The perf_counter time by which this thread's attempt must end (read by `_http_client`)."""
 
 RequestArgs = dict[str, Any]
 """One request: method, url (a path), params (a list value repeats), headers, json (a body)."""
@@ -265,6 +268,14 @@ class _BodyReader:
 _LOW_BUDGET_WARNING = "ev.energy rate limit nearly spent: %d of %d requests left this hour"
 
 
+def _check_http_client(http_client: object, expected: type) -> None:
+    """TypeError unless `http_client` is None or an `expected` (httpx.Client or AsyncClient)."""
+    if http_client is not None and not isinstance(http_client, expected):
+        raise TypeError(
+            f"http_client must be an httpx.{expected.__name__}, not {type(http_client).__name__}"
+        )
+
+
 class _SessionBase:
     """What both sessions do without I/O: requests, tokens kept, budget, logs, retry decisions."""
 
@@ -450,10 +461,14 @@ class SyncSession(_SessionBase):
         http_client: httpx.Client | None,
         sleep: Callable[[float], object] | None,
     ) -> None:
-        check_http_client(http_client, httpx.Client)
+        _check_http_client(http_client, httpx.Client)
         super().__init__(settings)
         self.owns_http = http_client is None
-        self.http = http_client or own_http_client(httpx.Client, settings)
+        if http_client is None:
+            from ._http_client import own_http_client  # loads httpcore: only when one is made
+
+            http_client = own_http_client(httpx.Client, settings)
+        self.http = http_client
         self.sleep = time.sleep if sleep is None else sleep
         self._token_lock = threading.Lock()
         self._fetch: _Fetch[threading.Event] | None = None
@@ -610,10 +625,14 @@ class AsyncSession(_SessionBase):
         http_client: httpx.AsyncClient | None,
         sleep: Callable[[float], Awaitable[object]] | None,
     ) -> None:
-        check_http_client(http_client, httpx.AsyncClient)
+        _check_http_client(http_client, httpx.AsyncClient)
         super().__init__(settings)
         self.owns_http = http_client is None
-        self.http = http_client or own_http_client(httpx.AsyncClient, settings)
+        if http_client is None:
+            from ._http_client import own_http_client  # loads httpcore: only when one is made
+
+            http_client = own_http_client(httpx.AsyncClient, settings)
+        self.http = http_client
         self.sleep = anyio.sleep if sleep is None else sleep
         self._loop = _LoopBinding()
         # One event loop: no lock is needed between the token checks and the awaits.
