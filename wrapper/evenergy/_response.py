@@ -67,18 +67,11 @@ class RateLimit:
         Only whole numbers from 0 to 10**12 are believed; anything else counts as absent, and so
         does a header sent twice.
         """
-        limit = remaining = None
-        # Read from the raw bytes in one pass: each of httpx's text lookups decodes every header
-        # (together a third of the SDK's own work on a get()), and a number is ASCII anyway.
-        for name, value in headers.raw:
-            if len(name) == len(_LIMIT) and name.lower() == _LIMIT:
-                limit = _REPEATED if limit is not None else value
-            elif len(name) == len(_REMAINING) and name.lower() == _REMAINING:
-                remaining = _REPEATED if remaining is not None else value
-        limit_count, remaining_count = _count(limit), _count(remaining)
-        if limit_count is None or remaining_count is None:
+        limit = _count(headers.get_list("x-ratelimit-limit"))
+        remaining = _count(headers.get_list("x-ratelimit-remaining"))
+        if limit is None or remaining is None:
             return None
-        return cls(limit_count, remaining_count)
+        return cls(limit, remaining)
 
     @property
     def is_low(self) -> bool:
@@ -86,18 +79,15 @@ class RateLimit:
         return self.remaining < self.limit * LOW_BUDGET_FRACTION
 
 
-_LIMIT = b"x-ratelimit-limit"
-_REMAINING = b"x-ratelimit-remaining"
-_REPEATED = b"repeated"  # stands for a header sent twice: not one number
 _MAX_DIGITS = len(str(MAX_HEADER_NUMBER))
 
 
-def _count(value: bytes | None) -> int | None:
-    """The number a header's value holds, or None."""
-    if value is None:
+def _count(values: list[str]) -> int | None:
+    """The number one header's only value holds, or None."""
+    if len(values) != 1:
         return None
-    digits = value.strip()  # ASCII whitespace; bytes.isdigit() is true only for ASCII digits
-    if not digits.isdigit() or len(digits) > _MAX_DIGITS:
+    digits = values[0].strip()
+    if not (digits.isascii() and digits.isdigit()) or len(digits) > _MAX_DIGITS:
         return None
     number = int(digits)
     return number if number <= MAX_HEADER_NUMBER else None
