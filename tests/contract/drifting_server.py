@@ -21,9 +21,13 @@ SITES = [
     for n in (1, 2)
 ]
 PROVIDERS = [
-    {"id": "CHARGEPOINT", "url": "https://api.ev.energy/v2/cpms_providers/CHARGEPOINT/",
-     "name": "ChargePoint", "icon": None},
-]  # fmt: skip
+    {
+        "id": "CHARGEPOINT",
+        "url": "https://api.ev.energy/v2/cpms_providers/CHARGEPOINT/",
+        "name": "ChargePoint",
+        "icon": None,
+    },
+]
 LAST_PAGE = '<about:blank>; rel="previous", <about:blank>; rel="next"'
 
 DRIFTS = {

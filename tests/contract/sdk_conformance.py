@@ -58,10 +58,13 @@ def _replay(response: Any) -> httpx.Response:
 def _call_sdk(client: EvEnergy, case: Any) -> object:
     """Make the SDK call that corresponds to the case; return what it returns (a list's page)."""
     endpoint = next(
-        (e for e in ENDPOINTS
-         if e.path == case.operation.path and e.http_method == case.method.upper()),
+        (
+            e
+            for e in ENDPOINTS
+            if e.path == case.operation.path and e.http_method == case.method.upper()
+        ),
         None,
-    )  # fmt: skip
+    )
     if endpoint is None:
         raise AssertionError(f"the SDK has no call for {case.operation.label}")
     method = endpoint.method_of(client)
@@ -103,9 +106,10 @@ def sdk_reads_response(ctx: Any, response: Any, case: Any) -> None:
     transport = httpx.MockTransport(lambda request: replayed)
     with (
         httpx.Client(transport=transport) as http,
-        EvEnergy(access_token="contract", base_url="http://sdk.test", max_retries=0,
-                 http_client=http) as client,
-    ):  # fmt: skip
+        EvEnergy(
+            access_token="contract", base_url="http://sdk.test", max_retries=0, http_client=http
+        ) as client,
+    ):
         if 200 <= response.status_code < 300:
             try:
                 _call_sdk(client, case)

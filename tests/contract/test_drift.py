@@ -29,8 +29,14 @@ def run_contract(base_url: str, report_dir: Path) -> subprocess.CompletedProcess
         "PYTHONPATH": str(ROOT / "scripts"),
     }
     env.pop("EVENERGY_USER", None)
-    command = [sys.executable, str(ROOT / "scripts" / "contract.py"), "--max-examples", "3",
-               "--report-dir", str(report_dir)]  # fmt: skip
+    command = [
+        sys.executable,
+        str(ROOT / "scripts" / "contract.py"),
+        "--max-examples",
+        "3",
+        "--report-dir",
+        str(report_dir),
+    ]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
 
 

@@ -145,9 +145,16 @@ def test_global_options_reach_the_client(fake: FakeEvEnergyAPI) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["sites"], ["sites", "list"], ["sites", "get"], ["providers"], ["providers", "list"],
-     ["providers", "get"]],
-)  # fmt: skip
+    [
+        [],
+        ["sites"],
+        ["sites", "list"],
+        ["sites", "get"],
+        ["providers"],
+        ["providers", "list"],
+        ["providers", "get"],
+    ],
+)
 def test_every_command_has_help_with_examples(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
@@ -169,9 +176,14 @@ def test_a_bad_base_url_exits_2_with_one_line(
 
 @pytest.mark.parametrize(
     "options",
-    [["--api-version", ""], ["--user", ""], ["--base-url", ""], ["--timeout", "nan"],
-     ["--timeout", "0"]],
-)  # fmt: skip
+    [
+        ["--api-version", ""],
+        ["--user", ""],
+        ["--base-url", ""],
+        ["--timeout", "nan"],
+        ["--timeout", "0"],
+    ],
+)
 def test_bad_global_options_exit_2_with_one_line(fake: FakeEvEnergyAPI, options: list[str]) -> None:
     code, _, err = run(fake, *options, "sites", "list")
     assert code == 2
@@ -196,17 +208,25 @@ def test_token_url_reaches_the_client(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeEvEnergyAPI()
     token_url = "https://auth.fake.test/o/token/"
     result = CliRunner().invoke(
-        cli, ["--token-url", token_url, "providers", "list"],
+        cli,
+        ["--token-url", token_url, "providers", "list"],
         obj=partial(fake.client, access_token=None),
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.stderr
     assert str(fake.requests[0].url) == token_url
 
 
 def test_help_documents_the_environment() -> None:
     result = CliRunner().invoke(cli, ["--help"])
-    for name in ("EVENERGY_ACCESS_TOKEN", "EVENERGY_CLIENT_ID", "EVENERGY_TOKEN_URL",
-                 "EVENERGY_BASE_URL", "EVENERGY_USER", "--format", "--timeout"):  # fmt: skip
+    for name in (
+        "EVENERGY_ACCESS_TOKEN",
+        "EVENERGY_CLIENT_ID",
+        "EVENERGY_TOKEN_URL",
+        "EVENERGY_BASE_URL",
+        "EVENERGY_USER",
+        "--format",
+        "--timeout",
+    ):
         assert name in result.stdout
 
 
@@ -311,16 +331,25 @@ def test_a_provider_code_in_the_wrong_case_suggests_the_upper_case_one(
 @pytest.mark.parametrize(
     ("environment", "wanted"),
     [
-        ({}, "error: no credentials: set EVENERGY_ACCESS_TOKEN to a token, or EVENERGY_CLIENT_ID "
-             "and EVENERGY_CLIENT_SECRET (see evenergy --help)\n"),
-        ({"EVENERGY_CLIENT_ID": "app"}, "error: EVENERGY_CLIENT_SECRET is not set: client "
-         "credentials need EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET (or set "
-         "EVENERGY_ACCESS_TOKEN)\n"),
-        ({"EVENERGY_CLIENT_SECRET": "s3cret-value"}, "error: EVENERGY_CLIENT_ID is not set: "
-         "client credentials need EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET (or set "
-         "EVENERGY_ACCESS_TOKEN)\n"),
+        (
+            {},
+            "error: no credentials: set EVENERGY_ACCESS_TOKEN to a token, or EVENERGY_CLIENT_ID "
+            "and EVENERGY_CLIENT_SECRET (see evenergy --help)\n",
+        ),
+        (
+            {"EVENERGY_CLIENT_ID": "app"},
+            "error: EVENERGY_CLIENT_SECRET is not set: client "
+            "credentials need EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET (or set "
+            "EVENERGY_ACCESS_TOKEN)\n",
+        ),
+        (
+            {"EVENERGY_CLIENT_SECRET": "s3cret-value"},
+            "error: EVENERGY_CLIENT_ID is not set: "
+            "client credentials need EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET (or set "
+            "EVENERGY_ACCESS_TOKEN)\n",
+        ),
     ],
-)  # fmt: skip
+)
 def test_missing_credentials_name_the_environment_variables(
     environment: dict[str, str], wanted: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -332,10 +361,18 @@ def test_missing_credentials_name_the_environment_variables(
 
 @pytest.mark.parametrize(
     "args",
-    [["sites", "list", "--limit", "0"], ["sites", "list", "--page-size", "0"],
-     ["sites", "list", "--format", "xml"], ["sites", "lst"], ["nothing"], ["--nope"],
-     ["sites", "get"], ["sites", "list", "--limit"], ["--timeout", "soon", "sites", "list"]],
-)  # fmt: skip
+    [
+        ["sites", "list", "--limit", "0"],
+        ["sites", "list", "--page-size", "0"],
+        ["sites", "list", "--format", "xml"],
+        ["sites", "lst"],
+        ["nothing"],
+        ["--nope"],
+        ["sites", "get"],
+        ["sites", "list", "--limit"],
+        ["--timeout", "soon", "sites", "list"],
+    ],
+)
 def test_every_usage_error_is_one_line_and_exit_2(fake: FakeEvEnergyAPI, args: list[str]) -> None:
     code, out, err = run(fake, *args)
     assert (code, out) == (2, "")

@@ -183,11 +183,13 @@ def test_a_table_shows_server_text_escaped() -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["--base-url", "http://\x1b[31mhost\n/v2", "sites", "list"],
-     ["sites", "list", "--limit", "\x1b]0;x\x07"],
-     ["sites", "list", "--format", "x\ny"],
-     ["sites", "\x1b[2Jlist"]],
-)  # fmt: skip
+    [
+        ["--base-url", "http://\x1b[31mhost\n/v2", "sites", "list"],
+        ["sites", "list", "--limit", "\x1b]0;x\x07"],
+        ["sites", "list", "--format", "x\ny"],
+        ["sites", "\x1b[2Jlist"],
+    ],
+)
 def test_usage_errors_are_one_printable_line(args: list[str]) -> None:
     code, out, err = run(served(), *args)
     assert (code, out) == (2, "")
