@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
 import shlex
 from functools import partial
@@ -392,19 +393,27 @@ def test_ctrl_c_exits_130(fake: FakeEvEnergyAPI) -> None:
     assert "continue with:\n  evenergy sites list --all\n" in err
 
 
-def test_verbose_shows_each_request_and_retry_without_secrets(fake: FakeEvEnergyAPI) -> None:
+@pytest.mark.parametrize("evenergy_log", [None, "info", "debug"])
+def test_verbose_shows_each_request_and_retry_once_without_secrets(
+    fake: FakeEvEnergyAPI, evenergy_log: str | None
+) -> None:
+    """With EVENERGY_LOG set too, each line is shown once, and none is lost to its level."""
     fake.fail_next(503, retry_after=2)
     factory = partial(fake.client, client_id="app", client_secret="s3cret-value-42")
-    result = CliRunner().invoke(cli, ["--verbose", "providers", "list"], obj=factory)
+    handlers = list(logging.getLogger("evenergy").handlers)
+    env = {"EVENERGY_LOG": evenergy_log}
+    result = CliRunner().invoke(cli, ["--verbose", "providers", "list"], obj=factory, env=env)
     assert result.exit_code == 0, result.stderr
     lines = result.stderr.splitlines()
+    assert len(lines) == 4, lines
     assert lines[0].startswith("evenergy: POST /o/token/ -> 200")
     assert lines[1].startswith("evenergy: GET /v2/cpms_providers -> 503")
     assert lines[2].startswith("evenergy: retrying GET /v2/cpms_providers in 2.00 s")
     assert lines[3].startswith("evenergy: GET /v2/cpms_providers -> 200")
     assert "s3cret-value-42" not in result.stderr
     assert "fake-token-for-app" not in result.stderr
-    quiet = CliRunner().invoke(cli, ["providers", "list"], obj=factory)
+    assert logging.getLogger("evenergy").handlers == handlers
+    quiet = CliRunner().invoke(cli, ["providers", "list"], obj=factory, env={"EVENERGY_LOG": None})
     assert quiet.stderr == ""  # the handler went with the command that asked for it
 
 

@@ -28,7 +28,7 @@ from evenergy_openapi.models import CPMSProvider, EVSESite
 from evenergy_openapi.types import Unset
 
 from ._client import EvEnergy
-from ._constants import ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, LOGGER_NAME
+from ._constants import ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET
 from ._exceptions import (
     ConfigurationError,
     EvEnergyError,
@@ -36,6 +36,7 @@ from ._exceptions import (
     RateLimitError,
     when_to_retry,
 )
+from ._logging import enable as enable_logging
 from ._pagination import SyncPaginator
 from ._resource_base import Endpoint
 from ._resources import ENDPOINTS
@@ -325,19 +326,11 @@ def _check_credentials(ctx: click.Context) -> None:
 
 
 def _log_requests(ctx: click.Context) -> None:
-    """--verbose: each request, retry and wait of the SDK's logger on stderr, until the end."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_PrintableFormatter("evenergy: %(message)s"))
-    logger = logging.getLogger(LOGGER_NAME)
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
+    """--verbose: each request, retry and wait of the SDK's logger on stderr, until the end.
 
-    def restore() -> None:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-
-    ctx.call_on_close(restore)
+    The handler is EVENERGY_LOG's, so with both set each line is written once, in this format.
+    """
+    ctx.call_on_close(enable_logging("debug", _PrintableFormatter("evenergy: %(message)s")))
 
 
 class _PrintableFormatter(logging.Formatter):
