@@ -38,19 +38,32 @@ def schemathesis_command(
     base_url: str, report_dir: Path, *, seed: int, max_examples: int, mock: bool
 ) -> list[str]:
     command = [
-        "schemathesis", "run", str(SPEC),
-        "--url", base_url,
-        "--phases", PHASES,
-        "--mode", "positive",
-        "--max-examples", str(max_examples),
-        "--seed", str(seed),
-        "--generation-database", "none",
-        "--workers", "1",
-        "--report", "junit,ndjson",
-        "--report-dir", str(report_dir),
-        "--report-junit-path", str(report_dir / "junit.xml"),
-        "--report-ndjson-path", str(report_dir / "events.ndjson"),
-    ]  # fmt: skip
+        "schemathesis",
+        "run",
+        str(SPEC),
+        "--url",
+        base_url,
+        "--phases",
+        PHASES,
+        "--mode",
+        "positive",
+        "--max-examples",
+        str(max_examples),
+        "--seed",
+        str(seed),
+        "--generation-database",
+        "none",
+        "--workers",
+        "1",
+        "--report",
+        "junit,ndjson",
+        "--report-dir",
+        str(report_dir),
+        "--report-junit-path",
+        str(report_dir / "junit.xml"),
+        "--report-ndjson-path",
+        str(report_dir / "events.ndjson"),
+    ]
     # The version the SDK sends: the API answers any other with 400, as openapi.yaml says, and
     # schemathesis would count that as a valid request rejected.
     command += ["--header", "EvEnergy-Version: 2"]
@@ -103,8 +116,11 @@ def run(name: str, base_url: str, args: argparse.Namespace, *, mock: bool) -> in
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-examples", type=int, default=int(
-        os.environ.get("CONTRACT_MAX_EXAMPLES", DEFAULT_MAX_EXAMPLES)))  # fmt: skip
+    parser.add_argument(
+        "--max-examples",
+        type=int,
+        default=int(os.environ.get("CONTRACT_MAX_EXAMPLES", DEFAULT_MAX_EXAMPLES)),
+    )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--report-dir", type=Path, default=ROOT / "reports" / "contract")
     args = parser.parse_args(argv)

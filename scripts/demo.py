@@ -44,8 +44,10 @@ def show(server: FakeServer) -> None:
 def show_cli(server: FakeServer) -> None:
     env = {**os.environ, **server.environment()}
     server.fake.reset_rate_limit()  # a new hour
-    for command in (["sites", "list", "--limit", "5", "--format", "table"],
-                    ["providers", "get", "CHARGEPOINT"]):  # fmt: skip
+    for command in (
+        ["sites", "list", "--limit", "5", "--format", "table"],
+        ["providers", "get", "CHARGEPOINT"],
+    ):
         print(f"\n$ evenergy {' '.join(command)}", flush=True)
         subprocess.run([sys.executable, "-m", "evenergy", *command], env=env, check=True)
 

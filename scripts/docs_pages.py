@@ -18,9 +18,14 @@ from evenergy._cli import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 COMMANDS = [
-    [], ["sites"], ["sites", "list"], ["sites", "get"], ["providers"], ["providers", "list"],
+    [],
+    ["sites"],
+    ["sites", "list"],
+    ["sites", "get"],
+    ["providers"],
+    ["providers", "list"],
     ["providers", "get"],
-]  # fmt: skip
+]
 STYLE = (
     "body{font-family:system-ui,sans-serif;max-width:56rem;margin:2rem auto;padding:0 1rem;"
     "line-height:1.5}pre{background:#f4f4f4;padding:.8rem;overflow-x:auto}"
@@ -49,26 +54,35 @@ def cli_reference() -> str:
         if result.exit_code != 0:
             raise RuntimeError(f"evenergy {' '.join(command)} --help failed: {result.output}")
         name = " ".join(["evenergy", *command])
-        sections.append(f"<h2 id='{'-'.join(command) or 'evenergy'}'>{name}</h2>"
-                        f"<pre>{html.escape(result.output)}</pre>")  # fmt: skip
+        sections.append(
+            f"<h2 id='{'-'.join(command) or 'evenergy'}'>{name}</h2>"
+            f"<pre>{html.escape(result.output)}</pre>"
+        )
     return page("evenergy: the command", "<h1>The evenergy command</h1>" + "".join(sections))
 
 
 def index() -> str:
     links = [
-        ("guide.html", "The guide", "using the SDK: clients, pagination, errors, retries, "
-         "rate limits, secrets, the test fake (the README)"),
+        (
+            "guide.html",
+            "The guide",
+            "using the SDK: clients, pagination, errors, retries, "
+            "rate limits, secrets, the test fake (the README)",
+        ),
         ("cli.html", "The evenergy command", "every command's --help"),
         ("evenergy.html", "API reference: evenergy", "every public class and function"),
         ("evenergy/testing.html", "API reference: evenergy.testing", "the fake API for tests"),
-    ]  # fmt: skip
+    ]
     items = "".join(f"<li><a href='{href}'>{name}</a>: {what}</li>" for href, name, what in links)
     return page("evenergy", f"<h1>evenergy {__version__}</h1><ul>{items}</ul>")
 
 
 def main(output: Path) -> None:
-    for name, content in {"guide.html": guide(), "cli.html": cli_reference(),
-                          "index.html": index()}.items():  # fmt: skip
+    for name, content in {
+        "guide.html": guide(),
+        "cli.html": cli_reference(),
+        "index.html": index(),
+    }.items():
         (output / name).write_text(content)
     print(f"docs pages: {output / 'index.html'}")
 

@@ -65,11 +65,28 @@ class Sizes:
     import_runs: int
 
 
-FULL = Sizes(get_rounds=151, gets_per_round=20, walk_rounds=21, walk_sites=20_000,
-             memory_sites=100_000, async_rounds=9, async_gets=1_000, async_in_flight=32,
-             import_runs=15)  # fmt: skip
-SMOKE = Sizes(get_rounds=2, gets_per_round=5, walk_rounds=2, walk_sites=300, memory_sites=500,
-              async_rounds=2, async_gets=20, async_in_flight=4, import_runs=2)  # fmt: skip
+FULL = Sizes(
+    get_rounds=151,
+    gets_per_round=20,
+    walk_rounds=21,
+    walk_sites=20_000,
+    memory_sites=100_000,
+    async_rounds=9,
+    async_gets=1_000,
+    async_in_flight=32,
+    import_runs=15,
+)
+SMOKE = Sizes(
+    get_rounds=2,
+    gets_per_round=5,
+    walk_rounds=2,
+    walk_sites=300,
+    memory_sites=500,
+    async_rounds=2,
+    async_gets=20,
+    async_in_flight=4,
+    import_runs=2,
+)
 
 
 @dataclass(frozen=True)
@@ -175,9 +192,11 @@ class Rounds:
         ratios = [a / b for a, b in zip(sdk, raw, strict=True)]
         quartiles = statistics.quantiles(ratios, n=4) if len(ratios) > 1 else ratios * 3
         return cls(
-            statistics.median(sdk), statistics.median(raw), statistics.median(ratios),
+            statistics.median(sdk),
+            statistics.median(raw),
+            statistics.median(ratios),
             (quartiles[0], quartiles[2]),
-        )  # fmt: skip
+        )
 
 
 def alternate(rounds: int, sdk: Callable[[], float], raw: Callable[[], float]) -> Rounds:
@@ -213,8 +232,17 @@ def bench_get(host: str, sizes: Sizes) -> Result:
         sdk(), plain()  # warm up connections and caches
         measured = alternate(sizes.get_rounds, sdk, plain)
     bare_s = bare_seconds(host, [f"/100/v2/evse_sites/{SITE}"] * n, sizes.get_rounds) / n
-    return Result("get", "ms per call", measured.sdk * 1e3, measured.raw * 1e3, measured.ratio,
-                  "<= 1.05", measured.ratio <= 1.05, bare_s * 1e3, measured.spread)  # fmt: skip
+    return Result(
+        "get",
+        "ms per call",
+        measured.sdk * 1e3,
+        measured.raw * 1e3,
+        measured.ratio,
+        "<= 1.05",
+        measured.ratio <= 1.05,
+        bare_s * 1e3,
+        measured.spread,
+    )
 
 
 def raw_sites(raw: httpx.Client, url: str, sent: dict[str, str]) -> Iterator[Any]:
@@ -250,8 +278,17 @@ def bench_walk(host: str, sizes: Sizes) -> Result:
         for start in pages[1:]
     ]
     bare_s = bare_seconds(host, targets, sizes.walk_rounds)
-    return Result("walk", "s per walk", measured.sdk, measured.raw, measured.ratio, "<= 1.20",
-                  measured.ratio <= 1.20, bare_s, measured.spread)  # fmt: skip
+    return Result(
+        "walk",
+        "s per walk",
+        measured.sdk,
+        measured.raw,
+        measured.ratio,
+        "<= 1.20",
+        measured.ratio <= 1.20,
+        bare_s,
+        measured.spread,
+    )
 
 
 MEMORY_SCRIPT = """
@@ -272,11 +309,19 @@ print(after - before)
 
 def bench_memory(host: str, sizes: Sizes) -> Result:
     base = f"{host}/{sizes.memory_sites}/v2"
-    output = subprocess.check_output([sys.executable, "-c", MEMORY_SCRIPT, base,
-                                      str(sizes.memory_sites)], text=True)  # fmt: skip
+    output = subprocess.check_output(
+        [sys.executable, "-c", MEMORY_SCRIPT, base, str(sizes.memory_sites)], text=True
+    )
     growth = float(output.strip())
-    return Result("memory", f"MiB peak RSS growth over {sizes.memory_sites:,} sites", growth,
-                  None, None, "<= 20 MiB", growth <= 20)  # fmt: skip
+    return Result(
+        "memory",
+        f"MiB peak RSS growth over {sizes.memory_sites:,} sites",
+        growth,
+        None,
+        None,
+        "<= 20 MiB",
+        growth <= 20,
+    )
 
 
 def bench_async(host: str, sizes: Sizes) -> Result:
@@ -316,8 +361,16 @@ def bench_async(host: str, sizes: Sizes) -> Result:
             return Rounds.of(sdk_rates, raw_rates)
 
     measured = asyncio.run(run_all())
-    return Result("async", "requests/s", measured.sdk, measured.raw, measured.ratio, ">= 0.95",
-                  measured.ratio >= 0.95, spread=measured.spread)  # fmt: skip
+    return Result(
+        "async",
+        "requests/s",
+        measured.sdk,
+        measured.raw,
+        measured.ratio,
+        ">= 0.95",
+        measured.ratio >= 0.95,
+        spread=measured.spread,
+    )
 
 
 def import_seconds(module: str) -> float:
@@ -331,8 +384,16 @@ def bench_import(sizes: Sizes) -> Result:
     measured = alternate(
         sizes.import_runs, lambda: import_seconds("evenergy"), lambda: import_seconds("httpx")
     )
-    return Result("import", "ms", measured.sdk * 1e3, measured.raw * 1e3, measured.ratio,
-                  "<= 2.00", measured.ratio <= 2.0, spread=measured.spread)  # fmt: skip
+    return Result(
+        "import",
+        "ms",
+        measured.sdk * 1e3,
+        measured.raw * 1e3,
+        measured.ratio,
+        "<= 2.00",
+        measured.ratio <= 2.0,
+        spread=measured.spread,
+    )
 
 
 def report(results: list[Result], previous: dict[str, Any] | None) -> None:

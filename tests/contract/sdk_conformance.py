@@ -86,10 +86,13 @@ class _Reader:
 def _call_sdk(client: EvEnergy, case: Any) -> object:
     """Make the SDK call that corresponds to the case; return what it returns (a list's page)."""
     endpoint = next(
-        (e for e in ENDPOINTS
-         if e.path == case.operation.path and e.http_method == case.method.upper()),
+        (
+            e
+            for e in ENDPOINTS
+            if e.path == case.operation.path and e.http_method == case.method.upper()
+        ),
         None,
-    )  # fmt: skip
+    )
     if endpoint is None:
         raise AssertionError(f"the SDK has no call for {case.operation.label}")
     method = endpoint.method_of(client)

@@ -29,8 +29,14 @@ def run_contract(credentials: dict[str, str], report_dir: Path) -> subprocess.Co
     """scripts/contract.py against a server, authenticated with `credentials` (EVENERGY_*)."""
     inherited = {k: v for k, v in os.environ.items() if not k.startswith("EVENERGY_")}
     env = {**inherited, **credentials, "PYTHONPATH": str(ROOT / "scripts")}
-    command = [sys.executable, str(ROOT / "scripts" / "contract.py"), "--max-examples", "3",
-               "--report-dir", str(report_dir)]  # fmt: skip
+    command = [
+        sys.executable,
+        str(ROOT / "scripts" / "contract.py"),
+        "--max-examples",
+        "3",
+        "--report-dir",
+        str(report_dir),
+    ]
     return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
 
 

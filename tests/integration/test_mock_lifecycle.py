@@ -48,8 +48,11 @@ def mock_command() -> Iterator[subprocess.Popen[str]]:
     """scripts/mock_server.py started as from a background shell; stopped even if a test fails."""
     process = subprocess.Popen(
         [sys.executable, str(MOCK_SERVER)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, preexec_fn=ignore_sigint,
-    )  # fmt: skip
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=ignore_sigint,
+    )
     try:
         yield process
     finally:
@@ -82,8 +85,10 @@ def test_the_command_runs_a_command_against_the_mock() -> None:
     probe = "import os; print('got', os.environ['EVENERGY_BASE_URL'])"
     result = subprocess.run(
         [sys.executable, str(MOCK_SERVER), "--", sys.executable, "-c", probe],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     base_url, echoed = result.stdout.splitlines()
     assert echoed == f"got {base_url}"

@@ -49,9 +49,13 @@ def hang_tokens(request: Received) -> Reply | None:
 
 def credentials_client(url: str, **options: Any) -> EvEnergy:
     return EvEnergy(
-        client_id="socket-client", client_secret=CLIENT_SECRET, token_url=f"{url}/o/token/",
-        base_url=f"{url}/v2", timeout=TIMEOUT, **options,
-    )  # fmt: skip
+        client_id="socket-client",
+        client_secret=CLIENT_SECRET,
+        token_url=f"{url}/o/token/",
+        base_url=f"{url}/v2",
+        timeout=TIMEOUT,
+        **options,
+    )
 
 
 def test_a_stalled_token_endpoint_times_out_every_thread_at_once() -> None:
@@ -87,9 +91,10 @@ def test_the_token_request_is_retried_and_carries_a_user_agent() -> None:
 def test_an_api_request_that_gets_no_answer_times_out() -> None:
     with (
         serving(lambda request: None) as server,
-        EvEnergy(access_token="t", base_url=f"{server.url}/v2", timeout=TIMEOUT,
-                 max_retries=0) as client,
-    ):  # fmt: skip
+        EvEnergy(
+            access_token="t", base_url=f"{server.url}/v2", timeout=TIMEOUT, max_retries=0
+        ) as client,
+    ):
         started = time.monotonic()
         with pytest.raises(
             APITimeoutError, match=r"get_evse_site: the request to 127.0.0.1 \(base_url\) timed out"
@@ -310,9 +315,10 @@ def test_an_attempt_ends_by_its_deadline_however_slowly_the_answer_comes(
 def test_a_day_long_timeout_works_on_a_real_socket() -> None:
     with (
         serving(api) as server,
-        EvEnergy(access_token="t", base_url=f"{server.url}/v2", timeout=86400,
-                 max_retry_after=86400) as client,
-    ):  # fmt: skip
+        EvEnergy(
+            access_token="t", base_url=f"{server.url}/v2", timeout=86400, max_retry_after=86400
+        ) as client,
+    ):
         assert client.evse_sites.get(SITE_ID).id == site(1)["id"]
 
 
@@ -329,10 +335,11 @@ def test_a_proxy_from_the_environment_never_carries_plain_http(
         assert [r.headers["authorization"] for r in server.requests()] == ["Bearer tok-in-clear"]
         # https goes through the proxy, as a tunnel (CONNECT): the token never reaches it.
         with (
-            EvEnergy(access_token="tok-in-clear", base_url="https://api.test/v2",
-                     max_retries=0) as client,
+            EvEnergy(
+                access_token="tok-in-clear", base_url="https://api.test/v2", max_retries=0
+            ) as client,
             pytest.raises(APIConnectionError),
-        ):  # fmt: skip
+        ):
             client.evse_sites.get(SITE_ID)
         tunnel = proxy.next_request()
         assert (tunnel.method, tunnel.path) == ("CONNECT", "api.test:443")

@@ -165,10 +165,14 @@ def test_threads_share_one_token_fetch(api: respx.MockRouter, site_route: respx.
 
     api.post(TOKEN_URL).mock(side_effect=slow_token)
     with (
-        EvEnergy(client_id=CLIENT_ID, client_secret=CLIENT_SECRET, token_url=TOKEN_URL,
-                 base_url="https://api.test/v2") as client,
+        EvEnergy(
+            client_id=CLIENT_ID,
+            client_secret=CLIENT_SECRET,
+            token_url=TOKEN_URL,
+            base_url="https://api.test/v2",
+        ) as client,
         ThreadPoolExecutor(CONCURRENT) as pool,
-    ):  # fmt: skip
+    ):
         sites = list(pool.map(lambda _: client.evse_sites.get(SITE_ID), range(CONCURRENT)))
     assert len(sites) == CONCURRENT
     assert fetches == 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
 import shlex
 from functools import partial
@@ -145,9 +146,16 @@ def test_global_options_reach_the_client(fake: FakeEvEnergyAPI) -> None:
 
 @pytest.mark.parametrize(
     "command",
-    [[], ["sites"], ["sites", "list"], ["sites", "get"], ["providers"], ["providers", "list"],
-     ["providers", "get"]],
-)  # fmt: skip
+    [
+        [],
+        ["sites"],
+        ["sites", "list"],
+        ["sites", "get"],
+        ["providers"],
+        ["providers", "list"],
+        ["providers", "get"],
+    ],
+)
 def test_every_command_has_help_with_examples(command: list[str]) -> None:
     result = CliRunner().invoke(cli, [*command, "--help"])
     assert result.exit_code == 0
@@ -169,9 +177,14 @@ def test_a_bad_base_url_exits_2_with_one_line(
 
 @pytest.mark.parametrize(
     "options",
-    [["--api-version", ""], ["--user", ""], ["--base-url", ""], ["--timeout", "nan"],
-     ["--timeout", "0"]],
-)  # fmt: skip
+    [
+        ["--api-version", ""],
+        ["--user", ""],
+        ["--base-url", ""],
+        ["--timeout", "nan"],
+        ["--timeout", "0"],
+    ],
+)
 def test_bad_global_options_exit_2_with_one_line(fake: FakeEvEnergyAPI, options: list[str]) -> None:
     code, _, err = run(fake, *options, "sites", "list")
     assert code == 2
@@ -196,17 +209,25 @@ def test_token_url_reaches_the_client(monkeypatch: pytest.MonkeyPatch) -> None:
     fake = FakeEvEnergyAPI()
     token_url = "https://auth.fake.test/o/token/"
     result = CliRunner().invoke(
-        cli, ["--token-url", token_url, "providers", "list"],
+        cli,
+        ["--token-url", token_url, "providers", "list"],
         obj=partial(fake.client, access_token=None),
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.stderr
     assert str(fake.requests[0].url) == token_url
 
 
 def test_help_documents_the_environment() -> None:
     result = CliRunner().invoke(cli, ["--help"])
-    for name in ("EVENERGY_ACCESS_TOKEN", "EVENERGY_CLIENT_ID", "EVENERGY_TOKEN_URL",
-                 "EVENERGY_BASE_URL", "EVENERGY_USER", "--format", "--timeout"):  # fmt: skip
+    for name in (
+        "EVENERGY_ACCESS_TOKEN",
+        "EVENERGY_CLIENT_ID",
+        "EVENERGY_TOKEN_URL",
+        "EVENERGY_BASE_URL",
+        "EVENERGY_USER",
+        "--format",
+        "--timeout",
+    ):
         assert name in result.stdout
 
 
@@ -311,16 +332,25 @@ def test_a_provider_code_in_the_wrong_case_suggests_the_upper_case_one(
 @pytest.mark.parametrize(
     ("environment", "wanted"),
     [
-        ({}, "error: no credentials: set EVENERGY_ACCESS_TOKEN to a token, or EVENERGY_CLIENT_ID "
-             "and EVENERGY_CLIENT_SECRET (see evenergy --help)\n"),
-        ({"EVENERGY_CLIENT_ID": "app"}, "error: EVENERGY_CLIENT_SECRET is not set: client "
-         "credentials need EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET (or set "
-         "EVENERGY_ACCESS_TOKEN)\n"),
-        ({"EVENERGY_CLIENT_SECRET": "s3cret-value"}, "error: EVENERGY_CLIENT_ID is not set: "
-         "client credentials need EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET (or set "
-         "EVENERGY_ACCESS_TOKEN)\n"),
+        (
+            {},
+            "error: no credentials: set EVENERGY_ACCESS_TOKEN to a token, or EVENERGY_CLIENT_ID "
+            "and EVENERGY_CLIENT_SECRET (see evenergy --help)\n",
+        ),
+        (
+            {"EVENERGY_CLIENT_ID": "app"},
+            "error: EVENERGY_CLIENT_SECRET is not set: client "
+            "credentials need EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET (or set "
+            "EVENERGY_ACCESS_TOKEN)\n",
+        ),
+        (
+            {"EVENERGY_CLIENT_SECRET": "s3cret-value"},
+            "error: EVENERGY_CLIENT_ID is not set: "
+            "client credentials need EVENERGY_CLIENT_ID and EVENERGY_CLIENT_SECRET (or set "
+            "EVENERGY_ACCESS_TOKEN)\n",
+        ),
     ],
-)  # fmt: skip
+)
 def test_missing_credentials_name_the_environment_variables(
     environment: dict[str, str], wanted: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -332,10 +362,18 @@ def test_missing_credentials_name_the_environment_variables(
 
 @pytest.mark.parametrize(
     "args",
-    [["sites", "list", "--limit", "0"], ["sites", "list", "--page-size", "0"],
-     ["sites", "list", "--format", "xml"], ["sites", "lst"], ["nothing"], ["--nope"],
-     ["sites", "get"], ["sites", "list", "--limit"], ["--timeout", "soon", "sites", "list"]],
-)  # fmt: skip
+    [
+        ["sites", "list", "--limit", "0"],
+        ["sites", "list", "--page-size", "0"],
+        ["sites", "list", "--format", "xml"],
+        ["sites", "lst"],
+        ["nothing"],
+        ["--nope"],
+        ["sites", "get"],
+        ["sites", "list", "--limit"],
+        ["--timeout", "soon", "sites", "list"],
+    ],
+)
 def test_every_usage_error_is_one_line_and_exit_2(fake: FakeEvEnergyAPI, args: list[str]) -> None:
     code, out, err = run(fake, *args)
     assert (code, out) == (2, "")
@@ -355,19 +393,27 @@ def test_ctrl_c_exits_130(fake: FakeEvEnergyAPI) -> None:
     assert "continue with:\n  evenergy sites list --all\n" in err
 
 
-def test_verbose_shows_each_request_and_retry_without_secrets(fake: FakeEvEnergyAPI) -> None:
+@pytest.mark.parametrize("evenergy_log", [None, "info", "debug"])
+def test_verbose_shows_each_request_and_retry_once_without_secrets(
+    fake: FakeEvEnergyAPI, evenergy_log: str | None
+) -> None:
+    """With EVENERGY_LOG set too, each line is shown once, and none is lost to its level."""
     fake.fail_next(503, retry_after=2)
     factory = partial(fake.client, client_id="app", client_secret="s3cret-value-42")
-    result = CliRunner().invoke(cli, ["--verbose", "providers", "list"], obj=factory)
+    handlers = list(logging.getLogger("evenergy").handlers)
+    env = {"EVENERGY_LOG": evenergy_log}
+    result = CliRunner().invoke(cli, ["--verbose", "providers", "list"], obj=factory, env=env)
     assert result.exit_code == 0, result.stderr
     lines = result.stderr.splitlines()
+    assert len(lines) == 4, lines
     assert lines[0].startswith("evenergy: POST /o/token/ -> 200")
     assert lines[1].startswith("evenergy: GET /v2/cpms_providers -> 503")
     assert lines[2].startswith("evenergy: retrying GET /v2/cpms_providers in 2.00 s")
     assert lines[3].startswith("evenergy: GET /v2/cpms_providers -> 200")
     assert "s3cret-value-42" not in result.stderr
     assert "fake-token-for-app" not in result.stderr
-    quiet = CliRunner().invoke(cli, ["providers", "list"], obj=factory)
+    assert logging.getLogger("evenergy").handlers == handlers
+    quiet = CliRunner().invoke(cli, ["providers", "list"], obj=factory, env={"EVENERGY_LOG": None})
     assert quiet.stderr == ""  # the handler went with the command that asked for it
 
 

@@ -49,8 +49,10 @@ def test_ctrl_c_while_stdout_is_blocked_continues_after_what_was_written(fmt: st
         command = ["sites", "list", "--all", "--format", fmt]
         with subprocess.Popen(
             [sys.executable, "-m", "evenergy", *command],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
-        ) as process:  # fmt: skip
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+        ) as process:
             assert process.stdout is not None
             wait_until_blocked(process.stdout.fileno(), process)
             process.send_signal(signal.SIGINT)

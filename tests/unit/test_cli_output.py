@@ -181,13 +181,35 @@ def test_a_table_shows_server_text_escaped() -> None:
     assert printable(name) in out
 
 
+@pytest.mark.parametrize("evenergy_log", [None, "debug"])
+def test_verbose_lines_are_escaped_with_or_without_evenergy_log(evenergy_log: str | None) -> None:
+    """--verbose's lines escape server text even when EVENERGY_LOG's handler is on too."""
+    busy = httpx.Response(
+        503, headers={"Retry-After": "0"}, extensions={"reason_phrase": b"Busy\x1b]0;pwned\x07"}
+    )
+    factory = served(busy, page(site(1), more=False))
+    result = CliRunner().invoke(
+        cli,
+        ["--verbose", "--max-retries", "1", "sites", "list"],
+        obj=factory,
+        env={"EVENERGY_LOG": evenergy_log},
+    )
+    assert result.exit_code == 0, result.stderr
+    assert_terminal_safe(result.stderr)
+    retries = [line for line in result.stderr.splitlines() if "retrying" in line]
+    assert len(retries) == 1, result.stderr
+    assert printable("503 Busy\x1b]0;pwned\x07") in retries[0]
+
+
 @pytest.mark.parametrize(
     "args",
-    [["--base-url", "http://\x1b[31mhost\n/v2", "sites", "list"],
-     ["sites", "list", "--limit", "\x1b]0;x\x07"],
-     ["sites", "list", "--format", "x\ny"],
-     ["sites", "\x1b[2Jlist"]],
-)  # fmt: skip
+    [
+        ["--base-url", "http://\x1b[31mhost\n/v2", "sites", "list"],
+        ["sites", "list", "--limit", "\x1b]0;x\x07"],
+        ["sites", "list", "--format", "x\ny"],
+        ["sites", "\x1b[2Jlist"],
+    ],
+)
 def test_usage_errors_are_one_printable_line(args: list[str]) -> None:
     code, out, err = run(served(), *args)
     assert (code, out) == (2, "")

@@ -195,8 +195,12 @@ def _run_pytest_file(folder: Path, code: str) -> subprocess.CompletedProcess[str
     (folder / "pyproject.toml").write_text(docs_sync.blocks(README, "toml")[0])
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-W", "error", "-p", "no:cacheprovider", str(folder)],
-        cwd=folder, capture_output=True, text=True, timeout=100, check=False,
-    )  # fmt: skip
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=100,
+        check=False,
+    )
 
 
 def test_there_is_a_pytest_example() -> None:
@@ -238,9 +242,13 @@ def _bash(script: str, folder: Path, environment: dict[str, str]) -> tuple[int, 
     out, err = folder / "stdout.txt", folder / "stderr.txt"
     with out.open("w") as stdout, err.open("w") as stderr:
         process = subprocess.Popen(
-            [BASH, "-e", "-o", "pipefail", "-c", script], cwd=folder, env=environment,
-            stdout=stdout, stderr=stderr, start_new_session=True,
-        )  # fmt: skip
+            [BASH, "-e", "-o", "pipefail", "-c", script],
+            cwd=folder,
+            env=environment,
+            stdout=stdout,
+            stderr=stderr,
+            start_new_session=True,
+        )
         try:
             status = process.wait(timeout=60)
         except subprocess.TimeoutExpired:

@@ -176,9 +176,12 @@ def evenergy(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str
 def test_python_m_evenergy_testing_serve_prints_what_the_cli_needs() -> None:
     with served_process("--sites", "120") as assignments:
         assert set(assignments) == {
-            "EVENERGY_BASE_URL", "EVENERGY_ACCESS_TOKEN", "EVENERGY_TOKEN_URL",
-            "EVENERGY_CLIENT_ID", "EVENERGY_CLIENT_SECRET",
-        }  # fmt: skip
+            "EVENERGY_BASE_URL",
+            "EVENERGY_ACCESS_TOKEN",
+            "EVENERGY_TOKEN_URL",
+            "EVENERGY_CLIENT_ID",
+            "EVENERGY_CLIENT_SECRET",
+        }
         env = {**os.environ, **assignments}
         listed = evenergy(env, "sites", "list", "--all", "--format", "jsonl")
         assert listed.returncode == 0, listed.stderr

@@ -113,8 +113,13 @@ def test_the_served_fake_behaves_like_the_api_over_http() -> None:
                 client.evse_sites.get(SITE_ID)
             assert client.rate_limit is not None
             assert client.rate_limit.remaining == 1
-        with EvEnergy(base_url=server.base_url, token_url=server.token_url, client_id="app",
-                      client_secret="s3cret-123", max_retry_after=0) as client:  # fmt: skip
+        with EvEnergy(
+            base_url=server.base_url,
+            token_url=server.token_url,
+            client_id="app",
+            client_secret="s3cret-123",
+            max_retry_after=0,
+        ) as client:
             assert client.cpms_providers.get("CHARGEPOINT").id == "CHARGEPOINT"
             with pytest.raises(RateLimitError):
                 client.cpms_providers.get("SWTCH")
@@ -127,9 +132,11 @@ def test_the_served_fake_drops_and_stalls_as_a_network_does() -> None:
     fake = FakeEvEnergyAPI()
     with serve(fake, hang_seconds=30) as server:
         options: dict[str, Any] = {
-            "base_url": server.base_url, "access_token": FAKE_ACCESS_TOKEN, "max_retries": 0,
+            "base_url": server.base_url,
+            "access_token": FAKE_ACCESS_TOKEN,
+            "max_retries": 0,
             "timeout": 0.5,
-        }  # fmt: skip
+        }
         fake.fail_next(httpx.ConnectError)
         with EvEnergy(**options) as client, pytest.raises(APIConnectionError):
             client.cpms_providers.get("SWTCH")

@@ -76,18 +76,35 @@ numbers_as_text = st.one_of(
     st.text(max_size=12),
 )
 charsets = st.sampled_from(
-    ["", "; charset=utf-8", "; charset=utf-16", "; charset=utf-7", "; charset=idna",
-     "; charset=hex", "; charset=base64", "; charset=zlib", "; charset=rot13", "; charset=nope"]
-)  # fmt: skip
+    [
+        "",
+        "; charset=utf-8",
+        "; charset=utf-16",
+        "; charset=utf-7",
+        "; charset=idna",
+        "; charset=hex",
+        "; charset=base64",
+        "; charset=zlib",
+        "; charset=rot13",
+        "; charset=nope",
+    ]
+)
 content_types = st.tuples(
     st.sampled_from(["application/json", "application/problem+json", "text/html", "text/plain"]),
     charsets,
 ).map("".join)
 rels = st.sampled_from(["next", "NEXT", "next last", "Next", "previous", "prev", "last", ""])
 transport_failures = st.sampled_from(
-    [httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadTimeout, httpx.ReadError,
-     httpx.RemoteProtocolError, httpx.WriteError, httpx.PoolTimeout]
-)  # fmt: skip
+    [
+        httpx.ConnectError,
+        httpx.ConnectTimeout,
+        httpx.ReadTimeout,
+        httpx.ReadError,
+        httpx.RemoteProtocolError,
+        httpx.WriteError,
+        httpx.PoolTimeout,
+    ]
+)
 
 
 @dataclass
@@ -370,9 +387,11 @@ def play(kind: str, world: World, call_number: int, records: Records) -> None:
 @given(world=worlds(), call_number=st.integers(0, 3))
 @settings(
     suppress_health_check=[
-        HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
     ]
-)  # fmt: skip
+)
 def test_only_typed_errors_no_leaks_and_every_call_ends(
     kind: str, world: World, call_number: int, records: Records
 ) -> None:
@@ -513,9 +532,17 @@ environment_values = st.one_of(
     st.text(max_size=20),
 )
 ENVIRONMENT_NAMES = [
-    "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY", "http_proxy", "https_proxy",
-    "all_proxy", "no_proxy", "SSL_CERT_FILE", "SSL_CERT_DIR",
-]  # fmt: skip
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+]
 
 
 @given(

@@ -164,9 +164,15 @@ def test_with_options_caps_the_retry_after_wait(
 def test_raw_get_gives_status_headers_and_the_parsed_model(sdk: Sdk, api: respx.MockRouter) -> None:
     api.get(f"/evse_sites/{SITE_ID}").respond(200, json=site(1), headers=SITE_HEADERS)
     api.get("/cpms_providers/CHARGEPOINT").respond(
-        200, json={"id": "CHARGEPOINT", "url": f"{BASE_URL}/cpms_providers/CHARGEPOINT/",
-                   "name": "ChargePoint", "icon": None}, headers=SITE_HEADERS,
-    )  # fmt: skip
+        200,
+        json={
+            "id": "CHARGEPOINT",
+            "url": f"{BASE_URL}/cpms_providers/CHARGEPOINT/",
+            "name": "ChargePoint",
+            "icon": None,
+        },
+        headers=SITE_HEADERS,
+    )
     client = sdk.client()
     for raw in (
         sdk.run(client.evse_sites.with_raw_response.get(SITE_ID)),

@@ -172,9 +172,17 @@ def test_the_cli_prints_a_command_that_completes_an_interrupted_walk() -> None:
     assert "interrupted after 20 sites were written; continue with:" in first.stderr
     command = first.stderr.split("continue with:\n", 1)[1].splitlines()[0].split()
     assert command == [
-        "evenergy", "sites", "list", "--all", "--page-size", "10", "--format", "jsonl",
-        "--after", written[-1],
-    ]  # fmt: skip
+        "evenergy",
+        "sites",
+        "list",
+        "--all",
+        "--page-size",
+        "10",
+        "--format",
+        "jsonl",
+        "--after",
+        written[-1],
+    ]
     fake.remaining = fake.rate_limit
     second = CliRunner().invoke(cli, command[1:], obj=factory)
     assert second.exit_code == 0, second.stderr
@@ -209,8 +217,9 @@ def test_ctrl_c_during_a_cli_walk_prints_how_to_continue() -> None:
 
         http = httpx.Client(transport=httpx.MockTransport(interrupted_on_the_third_page))
         base_url = fake.sites[0]["url"].rsplit("/evse_sites", 1)[0]
-        return EvEnergy(http_client=http, access_token=FAKE_ACCESS_TOKEN, base_url=base_url,
-                        **options)  # fmt: skip
+        return EvEnergy(
+            http_client=http, access_token=FAKE_ACCESS_TOKEN, base_url=base_url, **options
+        )
 
     command = ["sites", "list", "--all", "--page-size", "10", "--format", "json"]
     result = CliRunner().invoke(cli, command, obj=factory)

@@ -163,9 +163,11 @@ def test_a_body_within_the_cap_reads_whole(sdk: Sdk, api: respx.MockRouter) -> N
 def test_the_token_response_is_capped_too(sdk: Sdk, api: respx.MockRouter) -> None:
     api.post(TOKEN_URL).respond(200, json={**TOKEN_BODY, "padding": "x" * 2000})
     client = sdk.client(
-        client_id="an-id", client_secret=CLIENT_SECRET, token_url=TOKEN_URL,
+        client_id="an-id",
+        client_secret=CLIENT_SECRET,
+        token_url=TOKEN_URL,
         max_response_bytes=1000,
-    )  # fmt: skip
+    )
     with pytest.raises(ResponseTooLargeError):
         sdk.get_site(client)
 

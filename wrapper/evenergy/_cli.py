@@ -27,7 +27,7 @@ from evenergy_openapi.models import CPMSProvider, EVSESite
 from evenergy_openapi.types import Unset
 
 from ._client import EvEnergy
-from ._constants import ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET, LOGGER_NAME
+from ._constants import ENV_ACCESS_TOKEN, ENV_CLIENT_ID, ENV_CLIENT_SECRET
 from ._exceptions import (
     ConfigurationError,
     EvEnergyError,
@@ -35,6 +35,7 @@ from ._exceptions import (
     RateLimitError,
     when_to_retry,
 )
+from ._logging import enable as enable_logging
 from ._pagination import SyncPaginator
 from ._resource_base import Endpoint, field_names
 from ._resources import ENDPOINTS
@@ -319,19 +320,11 @@ def _check_credentials(ctx: click.Context) -> None:
 
 
 def _log_requests(ctx: click.Context) -> None:
-    """--verbose: each request, retry and wait of the SDK's logger on stderr, until the end."""
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_PrintableFormatter("evenergy: %(message)s"))
-    logger = logging.getLogger(LOGGER_NAME)
-    level = logger.level
-    logger.addHandler(handler)
-    logger.setLevel(logging.DEBUG)
+    """--verbose: each request, retry and wait of the SDK's logger on stderr, until the end.
 
-    def restore() -> None:
-        logger.removeHandler(handler)
-        logger.setLevel(level)
-
-    ctx.call_on_close(restore)
+    The handler is EVENERGY_LOG's, so with both set each line is written once, in this format.
+    """
+    ctx.call_on_close(enable_logging("debug", _PrintableFormatter("evenergy: %(message)s")))
 
 
 class _PrintableFormatter(logging.Formatter):
@@ -342,9 +335,13 @@ class _PrintableFormatter(logging.Formatter):
 
 
 def _items(
-    ctx: click.Context, paginator: SyncPaginator[Any], noun: str, *, every_page: bool,
+    ctx: click.Context,
+    paginator: SyncPaginator[Any],
+    noun: str,
+    *,
+    every_page: bool,
     limit: int | None,
-) -> Iterator[Any]:  # fmt: skip
+) -> Iterator[Any]:
     """The items to print, in walking order, with progress and hints on stderr.
 
     Without --all only the first page is read (and a hint says when more exist); --limit stops
@@ -376,9 +373,12 @@ def _items(
 
 
 def _print_list(
-    ctx: click.Context, paginator: SyncPaginator[T], noun: str, model: type[T],
+    ctx: click.Context,
+    paginator: SyncPaginator[T],
+    noun: str,
+    model: type[T],
     columns: Columns[T],
-) -> None:  # fmt: skip
+) -> None:
     """Print a list's items; when the walk breaks off, say on stderr how to continue it."""
     every_page, limit = ctx.params["every_page"], ctx.params["limit"]
     writer = _Writer(_format(ctx), model, columns, many=True)
@@ -391,8 +391,7 @@ def _print_list(
         if every_page or limit is not None:  # a walk: say how to go on from where it stopped
             written = 0 if writer.fmt == "table" else writer.written
             last_id = writer.last_id if written else None
-            click.echo(f"interrupted after {written} {noun} were written; continue with:",
-                       err=True)  # fmt: skip
+            click.echo(f"interrupted after {written} {noun} were written; continue with:", err=True)
             click.echo(f"  {_how_to_continue(ctx, last_id, written)}", err=True)
             if writer.fmt == "json" and written:
                 note = "(appended with >>, JSON makes a second array, which `jq -s add` joins; "
@@ -446,9 +445,12 @@ class _Group(click.Group):
     """Turns the SDK's errors into one line on stderr and an exit status, never a traceback."""
 
     def make_context(
-        self, info_name: str | None, args: list[str], parent: click.Context | None = None,
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
         **extra: Any,
-    ) -> click.Context:  # fmt: skip
+    ) -> click.Context:
         given = list(args)  # parsing consumes them; an interrupted walk repeats them
         ctx = super().make_context(info_name, args, parent=parent, **extra)
         if parent is None:
@@ -511,30 +513,45 @@ def _error_line(error: EvEnergyError) -> str:
 
 
 PAGE_SIZE = click.option(
-    "--page-size", type=click.IntRange(1, 100), default=None,
+    "--page-size",
+    type=click.IntRange(1, 100),
+    default=None,
     help="Items per request, 1 to 100 (default: 100, the fewest requests).",
-)  # fmt: skip
+)
 LIMIT = click.option(
-    "--limit", type=click.IntRange(min=1), default=None, metavar="N",
+    "--limit",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
     help="Print at most N items, reading as many pages as that takes.",
-)  # fmt: skip
+)
 AFTER = click.option(
-    "--after", "after", metavar="ID", default=None,
+    "--after",
+    "after",
+    metavar="ID",
+    default=None,
     help="Start after the item with this id (resume a walk from the last id you have).",
-)  # fmt: skip
+)
 BEFORE = click.option(
-    "--before", "before", metavar="ID", default=None,
+    "--before",
+    "before",
+    metavar="ID",
+    default=None,
     help="Walk backward from the item before this id, newest first.",
-)  # fmt: skip
+)
 ALL_PAGES = click.option(
     "--all", "every_page", is_flag=True, help="Walk every page, not just the first."
 )
 FORMAT = click.option(
-    "--format", "output_format", type=click.Choice(FORMATS), default=None, expose_value=False,
+    "--format",
+    "output_format",
+    type=click.Choice(FORMATS),
+    default=None,
+    expose_value=False,
     callback=_remember_format,
     help="table (the default on a terminal), json (the default when piped: one document), "
     "jsonl (one item per line) or csv.",
-)  # fmt: skip
+)
 
 
 def _list_options(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -631,7 +648,7 @@ def _list_command(endpoint: Endpoint, noun: str, model: type[Any]) -> click.Comm
             f"{call} --all --format jsonl --after {example} >> {noun}.jsonl",
             f"{call} --limit 10 --format csv",
         ),
-    )  # fmt: skip
+    )
     @_list_options
     @click.pass_context
     def command(ctx: click.Context, /, **options: Any) -> None:
@@ -689,10 +706,12 @@ def _add_commands(root: click.Group, endpoints: Iterable[Endpoint] = ENDPOINTS) 
         model = model or dict
         if noun not in groups:
             groups[noun] = click.Group(
-                noun, help=resource.summary,
-                epilog=_examples(f"{noun} list --page-size 50",
-                                 f"{noun} get {resource.example_id}"),
-            )  # fmt: skip
+                noun,
+                help=resource.summary,
+                epilog=_examples(
+                    f"{noun} list --page-size 50", f"{noun} get {resource.example_id}"
+                ),
+            )
             root.add_command(groups[noun])
         make = _list_command if endpoint.answer == "page" else _get_command
         groups[noun].add_command(make(endpoint, noun, model))

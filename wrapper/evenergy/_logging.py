@@ -16,6 +16,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Callable
 from typing import Final
 
 from ._constants import ENV_LOG, LOGGER_NAME
@@ -78,15 +79,34 @@ def _redacted_loggers() -> set[str]:
     return existing | set(_KNOWN_LOGGERS)
 
 
-def enable(level: str) -> None:
-    """Turn on the `evenergy` logger at `level` ("info" or "debug") with a stderr handler."""
+def enable(level: str, formatter: logging.Formatter | None = None) -> Callable[[], None]:
+    """Turn on the `evenergy` logger on stderr at `level` ("info" or "debug"), or a lower one set.
+
+    The one switch for EVENERGY_LOG (read by every client made) and the CLI's --verbose: one
+    handler serves both, so each record is written once, and a second switch can make the
+    logger more verbose, never quieter. `formatter` replaces the handler's (the CLI's escapes
+    terminal control characters). Returns what puts the logger back as it was before this call.
+    """
     logger = logging.getLogger(LOGGER_NAME)
-    logger.setLevel(_LEVELS[level])
     with _LOCK:
-        if not any(isinstance(handler, _StderrHandler) for handler in logger.handlers):
-            handler = _StderrHandler()
-            handler.setFormatter(logging.Formatter(_FORMAT))
-            logger.addHandler(handler)
+        old_level = logger.level
+        found = next((h for h in logger.handlers if isinstance(h, _StderrHandler)), None)
+        old_formatter = found.formatter if found else None
+        handler = found or _StderrHandler()
+        handler.setFormatter(formatter or old_formatter or logging.Formatter(_FORMAT))
+        logger.addHandler(handler)  # a Logger keeps a handler once
+        if old_level == logging.NOTSET or _LEVELS[level] < old_level:
+            logger.setLevel(_LEVELS[level])
+
+    def restore() -> None:
+        with _LOCK:
+            logger.setLevel(old_level)
+            if found is None:
+                logger.removeHandler(handler)
+            else:
+                found.setFormatter(old_formatter)
+
+    return restore
 
 
 def prepare() -> None:

@@ -234,9 +234,14 @@ class FakeEvEnergyAPI:
         }
 
     def _problem(
-        self, status: int, title: str, detail: str, *, headers: Mapping[str, str] | None = None,
+        self,
+        status: int,
+        title: str,
+        detail: str,
+        *,
+        headers: Mapping[str, str] | None = None,
         **members: Any,
-    ) -> httpx.Response:  # fmt: skip
+    ) -> httpx.Response:
         body = {"title": title, "status": status, "detail": detail, **members}
         return httpx.Response(
             status,
@@ -277,16 +282,22 @@ class FakeEvEnergyAPI:
             extra = {"Retry-After": str(fault.retry_after)} if fault.retry_after is not None else {}
             if fault.fault == 429 and "Retry-After" not in extra:
                 extra["Retry-After"] = "1"
-            return self._problem(fault.fault, "Injected fault", "fail_next asked for it.",
-                                 headers=extra)  # fmt: skip
+            return self._problem(
+                fault.fault, "Injected fault", "fail_next asked for it.", headers=extra
+            )
         if self.remaining <= 0:
-            return self._problem(429, "Too Many Requests", "Request was rate limited.",
-                                 headers={"Retry-After": "3600"})  # fmt: skip
+            return self._problem(
+                429,
+                "Too Many Requests",
+                "Request was rate limited.",
+                headers={"Retry-After": "3600"},
+            )
         self.remaining -= 1
         version = request.headers.get("EvEnergy-Version", "2")
         if version != "2":
-            return self._problem(400, "Unsupported version",
-                                 f"Unsupported version requested: {version}")  # fmt: skip
+            return self._problem(
+                400, "Unsupported version", f"Unsupported version requested: {version}"
+            )
         return self._route(request)
 
     def add_handler(self, method: str, path: str, handler: Handler) -> None:
@@ -335,11 +346,12 @@ class FakeEvEnergyAPI:
             size = 0
         if not MIN_PAGE_SIZE <= size <= MAX_PAGE_SIZE:
             return self._problem(
-                400, "Invalid pagination parameter",
+                400,
+                "Invalid pagination parameter",
                 "Invalid value for pagination parameter: page_size",
                 type="https://api.ev.energy/v2/problems/pagination-parameters/",
                 field_errors={"page_size": [f"Must be from {MIN_PAGE_SIZE} to {MAX_PAGE_SIZE}."]},
-            )  # fmt: skip
+            )
         ids = [item.get("id") for item in items]
         # A cursor is an item's id: the page holds the items after (or before) it; page_after
         # wins when both are given. An unknown cursor gives an empty page.

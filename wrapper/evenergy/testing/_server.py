@@ -240,9 +240,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--rate-limit", type=int, default=1000, help="requests before a 429 (default: 1000)"
     )
     command.add_argument(
-        "--fail", type=_fault, action="append", default=[], metavar="FAULT[:TIMES]",
+        "--fail",
+        type=_fault,
+        action="append",
+        default=[],
+        metavar="FAULT[:TIMES]",
         help="answer the first requests with a fault: a status (503, 429), connect or timeout",
-    )  # fmt: skip
+    )
     command.add_argument(
         "--env-file",
         type=Path,
@@ -252,9 +256,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     fake = FakeEvEnergyAPI(
-        site_count=args.sites, seed=args.seed, rate_limit=args.rate_limit,
-        client_credentials={FAKE_CLIENT_ID: FAKE_CLIENT_SECRET}, keep_requests=10_000,
-    )  # fmt: skip
+        site_count=args.sites,
+        seed=args.seed,
+        rate_limit=args.rate_limit,
+        client_credentials={FAKE_CLIENT_ID: FAKE_CLIENT_SECRET},
+        keep_requests=10_000,
+    )
     for fault, times in args.fail:
         fake.fail_next(fault, times=times, retry_after=1 if fault == 429 else None)
     signal.signal(signal.SIGINT, signal.default_int_handler)

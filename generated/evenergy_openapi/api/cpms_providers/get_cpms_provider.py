@@ -16,15 +16,11 @@ def build_request(
     if not isinstance(ev_energy_version, Unset):
         headers["EvEnergy-Version"] = ev_energy_version
 
-    # A path parameter is percent-encoded, "/" too; an id of ASCII letters and digits (the
-    # usual case) is left as it is, as quote() would leave it, without quote()'s cost.
-    _cpms_provider_id = str(cpms_provider_id)
-    if not (_cpms_provider_id.isascii() and _cpms_provider_id.isalnum()):
-        _cpms_provider_id = quote(_cpms_provider_id, safe="")
-
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": f"/cpms_providers/{_cpms_provider_id}",
+        "url": "/cpms_providers/{cpms_provider_id}".format(
+            cpms_provider_id=quote(str(cpms_provider_id), safe=""),
+        ),
     }
 
     _kwargs["headers"] = headers

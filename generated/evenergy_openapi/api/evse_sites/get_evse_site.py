@@ -20,15 +20,11 @@ def build_request(
     if not isinstance(ev_energy_user, Unset):
         headers["EvEnergy-User"] = ev_energy_user
 
-    # A path parameter is percent-encoded, "/" too; an id of ASCII letters and digits (the
-    # usual case) is left as it is, as quote() would leave it, without quote()'s cost.
-    _evse_site_id = str(evse_site_id)
-    if not (_evse_site_id.isascii() and _evse_site_id.isalnum()):
-        _evse_site_id = quote(_evse_site_id, safe="")
-
     _kwargs: dict[str, Any] = {
         "method": "get",
-        "url": f"/evse_sites/{_evse_site_id}",
+        "url": "/evse_sites/{evse_site_id}".format(
+            evse_site_id=quote(str(evse_site_id), safe=""),
+        ),
     }
 
     _kwargs["headers"] = headers
