@@ -45,9 +45,18 @@ nox.options.reuse_existing_virtualenvs = True
 # CI must run every Python; on a developer's machine a missing one is skipped, and nox says so.
 nox.options.error_on_missing_interpreters = bool(os.environ.get("CI"))
 nox.options.sessions = [
-    "lint", "typecheck", "check_generated", "shapes", "api_compat", "build", "unit",
-    "unit_lowest", "integration", "contract", "docs",
-]  # fmt: skip
+    "lint",
+    "typecheck",
+    "check_generated",
+    "shapes",
+    "api_compat",
+    "build",
+    "unit",
+    "unit_lowest",
+    "integration",
+    "contract",
+    "docs",
+]
 
 PYPROJECT = nox.project.load_toml("pyproject.toml")
 
@@ -66,15 +75,21 @@ def generate_into(
     with tempfile.TemporaryDirectory() as scratch:
         output = Path(scratch) / destination.name
         session.run(
-            "openapi-python-client", "generate",
-            "--path", str(spec),
-            "--meta", "none",
-            "--config", str(config),
-            "--custom-template-path", str(GENERATOR / "templates"),
-            "--output-path", str(output),
+            "openapi-python-client",
+            "generate",
+            "--path",
+            str(spec),
+            "--meta",
+            "none",
+            "--config",
+            str(config),
+            "--custom-template-path",
+            str(GENERATOR / "templates"),
+            "--output-path",
+            str(output),
             "--fail-on-warning",
             silent=True,
-        )  # fmt: skip
+        )
         shutil.rmtree(output / ".ruff_cache", ignore_errors=True)
         # The generator always writes its client; nothing imports it (see the templates).
         for unused in ("client.py", "errors.py"):
@@ -101,11 +116,12 @@ def differing_files(left: Path, right: Path) -> list[str]:
 def upstream_fingerprints(session: nox.Session) -> dict[str, object]:
     """The installed generator's version, and a SHA-256 of each of its templates we override."""
     found = session.run(
-        "python", "-c",
+        "python",
+        "-c",
         "import importlib.metadata as m, pathlib, openapi_python_client as o; "
         "print(m.version('openapi-python-client')); print(pathlib.Path(o.__file__).parent)",
         silent=True,
-    )  # fmt: skip
+    )
     version, package = str(found).split()
     upstream = Path(package) / "templates"
     ours = sorted(
@@ -237,14 +253,20 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "format", "--check", ".")
     session.run("openapi-spec-validator", str(SPEC), silent=True)
     session.run(
-        "check-jsonschema", "--builtin-schema", "vendor.github-workflows",
+        "check-jsonschema",
+        "--builtin-schema",
+        "vendor.github-workflows",
         *map(str, sorted((ROOT / ".github" / "workflows").glob("*.yml"))),
-    )  # fmt: skip
+    )
     session.run(
-        str(NODE_BIN / "redocly"), "lint", str(SPEC), "--format", "stylish",
+        str(NODE_BIN / "redocly"),
+        "lint",
+        str(SPEC),
+        "--format",
+        "stylish",
         external=True,
         env={"REDOCLY_TELEMETRY": "off", "REDOCLY_SUPPRESS_UPDATE_NOTICE": "true"},
-    )  # fmt: skip
+    )
 
 
 @nox.session
@@ -283,14 +305,14 @@ def build(session: nox.Session) -> None:
     """
     install_group(session, "build")
     shutil.rmtree(DIST, ignore_errors=True)
-    session.run(UV, "build", "--sdist", "--wheel", "--quiet", "--out-dir", str(DIST),
-                external=True)  # fmt: skip
+    session.run(UV, "build", "--sdist", "--wheel", "--quiet", "--out-dir", str(DIST), external=True)
     sdist, wheel = one(DIST.glob("*.tar.gz")), one(DIST.glob("*.whl"))
     session.run("twine", "check", "--strict", str(sdist), str(wheel))
     session.run("check-wheel-contents", str(wheel))
     with tempfile.TemporaryDirectory() as scratch:
-        session.run(UV, "build", "--wheel", "--quiet", "--out-dir", scratch, str(sdist),
-                    external=True)  # fmt: skip
+        session.run(
+            UV, "build", "--wheel", "--quiet", "--out-dir", scratch, str(sdist), external=True
+        )
         rebuilt = wheel_files(one(Path(scratch).glob("*.whl")))
     if rebuilt != wheel_files(wheel):
         differ = sorted(set(rebuilt) ^ set(wheel_files(wheel))) or "the same names"
@@ -299,15 +321,24 @@ def build(session: nox.Session) -> None:
         venv = Path(scratch) / "venv"
         python = str(venv / "bin" / "python")
         session.run(UV, "venv", "--quiet", "--python", sys.executable, str(venv), external=True)
-        session.run(UV, "pip", "install", "--quiet", "--python", python, *CONSTRAINTS, str(wheel),
-                    external=True)  # fmt: skip
+        session.run(
+            UV,
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            python,
+            *CONSTRAINTS,
+            str(wheel),
+            external=True,
+        )
         with session.chdir(scratch):  # away from the source tree
-            session.run(python, str(ROOT / "tests" / "packaging" / "wheel_alone.py"),
-                        external=True)  # fmt: skip
+            session.run(python, str(ROOT / "tests" / "packaging" / "wheel_alone.py"), external=True)
             session.run(str(venv / "bin" / "evenergy"), "--help", external=True, silent=True)
             session.run(python, "-m", "evenergy", "--help", external=True, silent=True)
-            session.run(python, "-m", "evenergy.testing", "serve", "--help", external=True,
-                        silent=True)  # fmt: skip
+            session.run(
+                python, "-m", "evenergy.testing", "serve", "--help", external=True, silent=True
+            )
     session.log(f"built and checked {sdist.name} and {wheel.name}")
 
 
@@ -340,10 +371,21 @@ def unit_lowest(session: nox.Session) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         lowest = Path(scratch) / "lowest.txt"
         session.run(
-            UV, "pip", "compile", "--quiet", "pyproject.toml", "--resolution", "lowest-direct",
-            "--python-version", PYTHONS[0], "--no-header", "--no-annotate", "-o", str(lowest),
+            UV,
+            "pip",
+            "compile",
+            "--quiet",
+            "pyproject.toml",
+            "--resolution",
+            "lowest-direct",
+            "--python-version",
+            PYTHONS[0],
+            "--no-header",
+            "--no-annotate",
+            "-o",
+            str(lowest),
             external=True,
-        )  # fmt: skip
+        )
         pins = [line for line in lowest.read_text().splitlines() if "==" in line]
         names = {line.split("==")[0].lower() for line in pins}
         locked = (ROOT / "requirements" / "dev.txt").read_text().splitlines()
@@ -371,10 +413,16 @@ def fuzz(session: nox.Session) -> None:
     """
     install_group(session, "test", project=True)
     session.run(
-        "pytest", "tests/unit/test_hostile_server.py", "-p", "no:cacheprovider", "--timeout=3600",
-        "--hypothesis-profile=fuzz", "--hypothesis-seed=20261126", "--hypothesis-show-statistics",
+        "pytest",
+        "tests/unit/test_hostile_server.py",
+        "-p",
+        "no:cacheprovider",
+        "--timeout=3600",
+        "--hypothesis-profile=fuzz",
+        "--hypothesis-seed=20261126",
+        "--hypothesis-show-statistics",
         *session.posargs,
-    )  # fmt: skip
+    )
 
 
 @nox.session
@@ -405,8 +453,9 @@ def docs(session: nox.Session) -> None:
     install_group(session, "docs", project=True)
     output = ROOT / "reports" / "docs"
     shutil.rmtree(output, ignore_errors=True)
-    session.run("python", "-W", "error", "-m", "pdoc", "evenergy", "evenergy.testing",
-                "-o", str(output))  # fmt: skip
+    session.run(
+        "python", "-W", "error", "-m", "pdoc", "evenergy", "evenergy.testing", "-o", str(output)
+    )
     session.run("python", "-W", "error", "scripts/docs_pages.py", str(output))
     session.log(f"docs: {output / 'index.html'}")
 
