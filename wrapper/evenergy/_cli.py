@@ -19,6 +19,7 @@ import string
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime
+from functools import partial
 from typing import Any, TypeVar
 
 import click
@@ -324,7 +325,8 @@ def _log_requests(ctx: click.Context) -> None:
 
     The handler is EVENERGY_LOG's, so with both set each line is written once, in this format.
     """
-    ctx.call_on_close(enable_logging("debug", _PrintableFormatter("evenergy: %(message)s")))
+    formatter = _PrintableFormatter("evenergy: %(message)s")
+    ctx.call_on_close(enable_logging("debug", formatter, partial(click.echo, err=True, nl=False)))
 
 
 class _PrintableFormatter(logging.Formatter):

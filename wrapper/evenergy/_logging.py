@@ -59,11 +59,17 @@ class _RedactingFilter(logging.Filter):
 
 
 class _StderrHandler(logging.Handler):
-    """Writes to whatever sys.stderr is when a record comes (as logging.lastResort does)."""
+    """Writes to whatever sys.stderr is when a record comes (as logging.lastResort does).
+
+    `write` replaces that (the CLI writes through click, whose test runner captures it).
+    """
+
+    write: Callable[[str], object] | None = None
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            sys.stderr.write(self.format(record) + "\n")
+            line = self.format(record) + "\n"
+            sys.stderr.write(line) if self.write is None else self.write(line)
         except Exception:
             self.handleError(record)
 
@@ -79,21 +85,28 @@ def _redacted_loggers() -> set[str]:
     return existing | set(_KNOWN_LOGGERS)
 
 
-def enable(level: str, formatter: logging.Formatter | None = None) -> Callable[[], None]:
+def enable(
+    level: str,
+    formatter: logging.Formatter | None = None,
+    write: Callable[[str], object] | None = None,
+) -> Callable[[], None]:
     """Turn on the `evenergy` logger on stderr at `level` ("info" or "debug"), or a lower one set.
 
     The one switch for EVENERGY_LOG (read by every client made) and the CLI's --verbose: one
     handler serves both, so each record is written once, and a second switch can make the
     logger more verbose, never quieter. `formatter` replaces the handler's (the CLI's escapes
-    terminal control characters). Returns what puts the logger back as it was before this call.
+    terminal control characters), and `write` how a line is written (sys.stderr's write by
+    default). Returns what puts the logger back as it was before this call.
     """
     logger = logging.getLogger(LOGGER_NAME)
     with _LOCK:
         old_level = logger.level
         found = next((h for h in logger.handlers if isinstance(h, _StderrHandler)), None)
         old_formatter = found.formatter if found else None
+        old_write = found.write if found else None
         handler = found or _StderrHandler()
         handler.setFormatter(formatter or old_formatter or logging.Formatter(_FORMAT))
+        handler.write = write or old_write
         logger.addHandler(handler)  # a Logger keeps a handler once
         if old_level == logging.NOTSET or _LEVELS[level] < old_level:
             logger.setLevel(_LEVELS[level])
@@ -105,6 +118,7 @@ def enable(level: str, formatter: logging.Formatter | None = None) -> Callable[[
                 logger.removeHandler(handler)
             else:
                 found.setFormatter(old_formatter)
+                found.write = old_write
 
     return restore
 
