@@ -68,8 +68,8 @@ class _StderrHandler(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         try:
-            line = self.format(record) + "\n"
-            sys.stderr.write(line) if self.write is None else self.write(line)
+            write = sys.stderr.write if self.write is None else self.write
+            write(self.format(record) + "\n")
         except Exception:
             self.handleError(record)
 

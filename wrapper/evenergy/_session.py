@@ -268,12 +268,22 @@ class _BodyReader:
 _LOW_BUDGET_WARNING = "ev.energy rate limit nearly spent: %d of %d requests left this hour"
 
 
-def _check_http_client(http_client: object, expected: type) -> None:
-    """TypeError unless `http_client` is None or an `expected` (httpx.Client or AsyncClient)."""
-    if http_client is not None and not isinstance(http_client, expected):
-        raise TypeError(
-            f"http_client must be an httpx.{expected.__name__}, not {type(http_client).__name__}"
-        )
+HttpClient = TypeVar("HttpClient", httpx.Client, httpx.AsyncClient)
+
+
+def _http_client(cls: type[HttpClient], given: object, settings: Settings) -> HttpClient:
+    """The caller's `given` client (TypeError unless a `cls`), else the SDK's own.
+
+    The SDK's own is imported only when one is made: it loads httpcore, which `import httpx`
+    does not.
+    """
+    if given is None:
+        from ._http_client import own_http_client
+
+        return own_http_client(cls, settings)
+    if not isinstance(given, cls):
+        raise TypeError(f"http_client must be an httpx.{cls.__name__}, not {type(given).__name__}")
+    return given
 
 
 class _SessionBase:
@@ -353,6 +363,33 @@ class _SessionBase:
             raise self._failure(credentials.operation, failed, error) from error
         request.extensions[_REPEATABLE] = True  # asking for a token again changes nothing
         return request
+
+    def _after_attempt(
+        self,
+        settings: Settings,
+        operation: str,
+        request: httpx.Request,
+        attempt: int,
+        started: float,
+        response: httpx.Response | None,
+        error: httpx.RequestError | None,
+    ) -> httpx.Response | Retry:
+        """What follows an attempt: the final response, the retry to wait for, or the failure.
+
+        The attempt is logged and its budget recorded; a success, or a failure that may not be
+        retried, is the final response; an exchange with no response and no retry left raises.
+        """
+        self._log_attempt(request, attempt, started, response, error)
+        if response is not None:
+            self._record_budget(response)
+            if response.is_success:
+                return response
+        retry = self._retry(settings, request, attempt, response, error)
+        if retry is not None:
+            return retry
+        if response is not None:
+            return response
+        raise self._failure(operation, request, error) from error
 
     @staticmethod
     def _log_attempt(
@@ -461,14 +498,9 @@ class SyncSession(_SessionBase):
         http_client: httpx.Client | None,
         sleep: Callable[[float], object] | None,
     ) -> None:
-        _check_http_client(http_client, httpx.Client)
-        super().__init__(settings)
+        self.http = _http_client(httpx.Client, http_client, settings)
         self.owns_http = http_client is None
-        if http_client is None:
-            from ._http_client import own_http_client  # loads httpcore: only when one is made
-
-            http_client = own_http_client(httpx.Client, settings)
-        self.http = http_client
+        super().__init__(settings)
         self.sleep = time.sleep if sleep is None else sleep
         self._token_lock = threading.Lock()
         self._fetch: _Fetch[threading.Event] | None = None
@@ -550,17 +582,12 @@ class SyncSession(_SessionBase):
                 raise
             except Exception as failure:  # an invalid redirect target, say: not retried
                 raise self._failure(operation, request, failure) from failure
-            self._log_attempt(request, attempt, started, response, error)
-            if response is not None:
-                self._record_budget(response)
-                if response.is_success:
-                    return response
-            retry = self._retry(settings, request, attempt, response, error)
-            if retry is None:
-                if response is not None:
-                    return response
-                raise self._failure(operation, request, error) from error
-            self.sleep(retry.delay)
+            step = self._after_attempt(
+                settings, operation, request, attempt, started, response, error
+            )
+            if isinstance(step, httpx.Response):
+                return step
+            self.sleep(step.delay)
 
     def _attempt(
         self, settings: Settings, request: httpx.Request, started: float
@@ -625,14 +652,9 @@ class AsyncSession(_SessionBase):
         http_client: httpx.AsyncClient | None,
         sleep: Callable[[float], Awaitable[object]] | None,
     ) -> None:
-        _check_http_client(http_client, httpx.AsyncClient)
-        super().__init__(settings)
+        self.http = _http_client(httpx.AsyncClient, http_client, settings)
         self.owns_http = http_client is None
-        if http_client is None:
-            from ._http_client import own_http_client  # loads httpcore: only when one is made
-
-            http_client = own_http_client(httpx.AsyncClient, settings)
-        self.http = http_client
+        super().__init__(settings)
         self.sleep = anyio.sleep if sleep is None else sleep
         self._loop = _LoopBinding()
         # One event loop: no lock is needed between the token checks and the awaits.
@@ -716,17 +738,12 @@ class AsyncSession(_SessionBase):
                 raise
             except Exception as failure:  # an invalid redirect target, say: not retried
                 raise self._failure(operation, request, failure) from failure
-            self._log_attempt(request, attempt, started, response, error)
-            if response is not None:
-                self._record_budget(response)
-                if response.is_success:
-                    return response
-            retry = self._retry(settings, request, attempt, response, error)
-            if retry is None:
-                if response is not None:
-                    return response
-                raise self._failure(operation, request, error) from error
-            await self.sleep(retry.delay)
+            step = self._after_attempt(
+                settings, operation, request, attempt, started, response, error
+            )
+            if isinstance(step, httpx.Response):
+                return step
+            await self.sleep(step.delay)
 
     async def _attempt(
         self, settings: Settings, request: httpx.Request, started: float
